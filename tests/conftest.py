@@ -1,0 +1,81 @@
+"""Shared fixtures: a real PostgreSQL server and a fresh database per test.
+
+The server is, in order: the one named by FERRY_TEST_URL, the local server on
+127.0.0.1:5432 if it answers, else an embedded pgserver started for the session.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from ferry.db.urls import with_database
+
+LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _answers(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a maintenance database on a server where tests may create databases."""
+    configured = os.environ.get("FERRY_TEST_URL")
+    if configured:
+        yield configured
+        return
+    if _answers(LOCAL_SERVER_URL):
+        yield LOCAL_SERVER_URL
+        return
+    from ferry.db.embedded import EmbeddedServer
+
+    server = EmbeddedServer(Path(tmp_path_factory.mktemp("pg")) / "pgdata")
+    yield server.start().maintenance_url
+    server.stop()
+
+
+def create_database(server_url: str, name: str, template: str | None = None) -> str:
+    """Create database `name` (optionally cloned from `template`) and return its URL."""
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(statement)
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def database_factory(server_url: str) -> Iterator:
+    """Makes fresh databases (optionally from a template); drops them after the test."""
+    made: list[str] = []
+
+    def make(template: str | None = None) -> str:
+        name = f"ferry_test_{uuid.uuid4().hex[:12]}"
+        made.append(name)
+        return create_database(server_url, name, template)
+
+    yield make
+    for name in made:
+        drop_database(server_url, name)
+
+
+@pytest.fixture
+def new_database(database_factory) -> str:
+    """URL of a fresh, empty database, dropped after the test."""
+    return database_factory()
