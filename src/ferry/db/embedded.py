@@ -41,9 +41,12 @@ class EmbeddedServer:
         self.pgdata = pgdata.resolve()
 
     def start(self) -> EmbeddedServer:
-        """Start the server if it is not running (initialising the data directory the first time)."""
+        """Start the server unless it runs (initialising the data directory the first time)."""
         try:
-            import pgserver
+            with warnings.catch_warnings():
+                # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver copes without it.
+                warnings.simplefilter("ignore")
+                import pgserver
         except ImportError as exc:  # pragma: no cover - pgserver is a declared dependency
             raise ConfigurationError(
                 "No database URL is configured and the embedded PostgreSQL (pgserver) is not "
@@ -52,7 +55,6 @@ class EmbeddedServer:
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         try:
             with warnings.catch_warnings():
-                # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver copes without it.
                 warnings.simplefilter("ignore")
                 # cleanup_mode=None: the server must keep running after this process exits.
                 server = pgserver.get_server(self.pgdata, cleanup_mode=None)

@@ -1,0 +1,34 @@
+# The two commands of the README: `make demo` and `make test`. Both create the venv if missing.
+PYTHON ?= python3
+VENV ?= .venv
+FERRY := $(VENV)/bin/ferry
+SCALE ?= 0.05
+SEED ?= 1
+
+.PHONY: install demo test lint format
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: build the legacy and target worlds on the configured servers (embedded if none).
+demo: install
+	$(FERRY) check
+	$(FERRY) legacy generate --scale $(SCALE) --seed $(SEED)
+	$(FERRY) target create
+
+## test: lint, format check, and the whole test suite against a real PostgreSQL.
+test: install lint
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,5 @@
+"""`python -m ferry` runs the CLI."""
+
+from ferry.cli.app import main
+
+main()

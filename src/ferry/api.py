@@ -1,0 +1,109 @@
+"""One function per CLI command: the CLI parses, calls these, and renders what they return.
+
+Each function takes the effective Settings, opens what it needs, and closes it again; errors
+leave as FerryError subclasses with one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import psycopg
+
+from ferry.db.connect import Side, connect
+from ferry.db.embedded import EmbeddedStatus
+from ferry.db.endpoints import embedded_server, resolve_endpoints
+from ferry.db.failures import statement_failure
+from ferry.settings import Settings
+
+if TYPE_CHECKING:
+    from ferry.brius import legacy
+
+
+@contextmanager
+def open_database(settings: Settings, side: Side, action: str) -> Iterator[psycopg.Connection]:
+    """A connection to one side, with statement failures turned into one-sentence errors."""
+    endpoints = resolve_endpoints(settings)
+    conninfo = endpoints.source if side == "source" else endpoints.target
+    with connect(conninfo, side, settings) as conn:
+        try:
+            yield conn
+        except psycopg.Error as exc:
+            raise statement_failure(exc, side, action) from None
+
+
+def show_config(settings: Settings) -> dict[str, str]:
+    """The effective settings, passwords redacted."""
+    return settings.describe()
+
+
+def embedded_status(settings: Settings) -> EmbeddedStatus:
+    return embedded_server(settings).status()
+
+
+def embedded_start(settings: Settings) -> EmbeddedStatus:
+    server = embedded_server(settings).start()
+    server.ensure_databases()
+    return server.status()
+
+
+def embedded_stop(settings: Settings) -> bool:
+    """Stop the embedded server; False when it was not running."""
+    return embedded_server(settings).stop()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    side: Side
+    database: str
+    server_version: str
+    user: str
+
+
+def check_connections(settings: Settings) -> list[CheckResult]:
+    """Connect to both databases and report who and where ferry is (proves the settings work)."""
+    results = []
+    for side in ("source", "target"):
+        with open_database(settings, side, "checking the connection") as conn:
+            database, user = conn.execute("SELECT current_database(), current_user").fetchone()
+            version = conn.info.parameter_status("server_version") or "?"
+            results.append(CheckResult(side, database, version, user))
+    return results
+
+
+def legacy_create(settings: Settings) -> None:
+    """Install the lab's legacy schema (and the `synthetic` ground-truth schema) in the source."""
+    from ferry.brius import legacy
+
+    with open_database(settings, "source", "installing the legacy schema") as conn:
+        legacy.install_schema(conn)
+        conn.commit()
+
+
+def legacy_generate(settings: Settings, *, scale: float, seed: int) -> legacy.GenerationReport:
+    """Fill the legacy schema with deterministic synthetic data and its recorded ground truth."""
+    from ferry.brius import legacy
+
+    with open_database(settings, "source", "generating legacy data") as conn:
+        legacy.install_schema(conn)
+        report = legacy.generate(conn, scale=scale, seed=seed)
+        conn.commit()
+        return report
+
+
+def target_create(settings: Settings, *, with_history: bool) -> dict[str, int]:
+    """Install the target schema; with history, pre-fill what earlier tools had migrated."""
+    from ferry.brius import target
+
+    with open_database(settings, "target", "installing the target schema") as conn:
+        target.install_schema(conn)
+        conn.commit()
+        if not with_history:
+            return {}
+        with open_database(settings, "source", "reading legacy rows for the history") as source:
+            written = target.prefill_history(source, conn)
+        conn.commit()
+        return written

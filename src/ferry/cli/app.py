@@ -1,0 +1,130 @@
+"""The `ferry` command line: global options, command registration, and the error boundary.
+
+Commands only parse, call `ferry.api`, and render. Any FerryError becomes one sentence on
+stderr and the exit code of its class; anything else is reported as an internal error, with the
+traceback only under `--debug`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ferry import __version__, api
+from ferry.cli import embedded, worlds
+from ferry.cli.console import err_console, out_console
+from ferry.cli.context import state
+from ferry.cli.debug import debug_report
+from ferry.db.urls import redact
+from ferry.errors import ExitCode, FerryError
+from ferry.settings import load_settings
+
+app = typer.Typer(
+    name="ferry",
+    help="Move a live legacy PostgreSQL database into a new schema: ordered, fast, verifiable, "
+    "resumable and reversible.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.add_typer(embedded.app, name="embedded")
+app.add_typer(worlds.legacy_app, name="legacy")
+app.add_typer(worlds.target_app, name="target")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"ferry {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    source_url: Annotated[
+        str | None,
+        typer.Option(help="URL of the legacy (source) database; overrides FERRY_SOURCE_URL."),
+    ] = None,
+    target_url: Annotated[
+        str | None,
+        typer.Option(help="URL of the target database; overrides FERRY_TARGET_URL."),
+    ] = None,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option(help="Directory for ferry's logs, reports and embedded PostgreSQL."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Parallel workers (default: the machine's cores).")
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Rows per batch.")] = None,
+    env_file: Annotated[
+        Path | None, typer.Option(help="Read settings from this file instead of ./.env.")
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of errors (without secrets).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print ferry's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Global options; settings are resolved lazily so that `--help` never needs them."""
+    state.debug = debug
+    state.settings_loader = lambda: load_settings(
+        env_file=env_file,
+        source_url=source_url,
+        target_url=target_url,
+        state_dir=state_dir,
+        workers=workers,
+        batch_size=batch_size,
+    )
+
+
+@app.command()
+def config() -> None:
+    """Print the effective settings (passwords redacted) and where each database is."""
+    settings = state.settings()
+    for name, value in api.show_config(settings).items():
+        out_console.print(f"{name:18} {value}")
+
+
+@app.command()
+def check() -> None:
+    """Connect to the source and target databases and report server, database and user."""
+    for result in api.check_connections(state.settings()):
+        out_console.print(
+            f"{result.side:7} ok  database {result.database}  user {result.user}  "
+            f"PostgreSQL {result.server_version}"
+        )
+
+
+def main() -> None:
+    """Console-script entry point: run the app inside the error boundary."""
+    try:
+        app()
+    except FerryError as exc:
+        _report(exc, exc.sentence)
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        err_console.print(
+            "interrupted: committed batches are kept; run the command again to resume."
+        )
+        sys.exit(130)
+    except Exception as exc:
+        _report(
+            exc,
+            f"ferry hit an unexpected {type(exc).__name__}; this is a defect in ferry. "
+            "Run again with --debug for the traceback.",
+        )
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+def _report(exc: BaseException, sentence: str) -> None:
+    if state.debug:
+        err_console.print(debug_report(exc), markup=False, highlight=False, soft_wrap=True)
+    err_console.print(f"error: {redact(sentence)}", markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,40 @@
+"""`ferry embedded ...`: the PostgreSQL ferry runs for itself when no URL is configured."""
+
+from __future__ import annotations
+
+import typer
+
+from ferry import api
+from ferry.cli.console import out_console
+from ferry.cli.context import state
+
+app = typer.Typer(
+    help="Manage the embedded PostgreSQL used when no database URL is configured.",
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def status() -> None:
+    """Say whether the embedded PostgreSQL is running, and where its data lives."""
+    result = api.embedded_status(state.settings())
+    if result.running:
+        out_console.print(f"running (pid {result.pid}), data in {result.pgdata}")
+    else:
+        out_console.print(f"stopped, data in {result.pgdata}")
+
+
+@app.command()
+def start() -> None:
+    """Start the embedded PostgreSQL (with databases legacy and target) if it is not running."""
+    result = api.embedded_start(state.settings())
+    out_console.print(f"running (pid {result.pid}), data in {result.pgdata}")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the embedded PostgreSQL; its data stays for the next start."""
+    if api.embedded_stop(state.settings()):
+        out_console.print("stopped")
+    else:
+        out_console.print("was not running")

@@ -1,0 +1,60 @@
+"""`ferry legacy ...` and `ferry target ...`: build the lab's two databases.
+
+The legacy world is a synthetic copy of the lab's Django database with recorded ground truth;
+the target world is its Supabase schema. Tests, demos and benchmarks are built on them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ferry import api
+from ferry.cli.console import out_console
+from ferry.cli.context import state
+
+legacy_app = typer.Typer(help="Build the synthetic legacy (source) database.", no_args_is_help=True)
+target_app = typer.Typer(help="Build the target (Supabase) schema.", no_args_is_help=True)
+
+
+@legacy_app.command("create")
+def legacy_create() -> None:
+    """Install the legacy auth_* and dispatch_* tables in the source database (idempotent)."""
+    api.legacy_create(state.settings())
+    out_console.print("legacy schema installed")
+
+
+@legacy_app.command("generate")
+def legacy_generate(
+    scale: Annotated[
+        float,
+        typer.Option(min=0.001, max=50.0, help="Volume relative to the lab's (1.0 = ~1.3M rows)."),
+    ] = 0.05,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same rows.")] = 1,
+) -> None:
+    """Fill the legacy database with synthetic data and record its pathologies' ground truth."""
+    report = api.legacy_generate(state.settings(), scale=scale, seed=seed)
+    table = Table("table", "rows", title=f"legacy data, scale {scale}, seed {seed}")
+    for name, rows in report.row_counts.items():
+        table.add_row(name, f"{rows:,}")
+    out_console.print(table)
+    out_console.print(f"{report.total_rows:,} rows in {report.seconds:.1f} s")
+
+
+@target_app.command("create")
+def target_create(
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--with-history",
+            help="Also pre-fill what the lab's earlier scripts migrated (random UUIDs + mappings).",
+        ),
+    ] = False,
+) -> None:
+    """Install the target schema in the target database (idempotent)."""
+    written = api.target_create(state.settings(), with_history=with_history)
+    out_console.print("target schema installed")
+    for name, rows in written.items():
+        out_console.print(f"history: {name:12} {rows:,} rows")

@@ -1,0 +1,71 @@
+"""Settings precedence (CLI > environment > .env > defaults) and redaction."""
+
+from pathlib import Path
+
+import pytest
+
+from ferry.errors import ConfigurationError
+from ferry.settings import load_settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("FERRY_SOURCE_URL", "FERRY_TARGET_URL", "FERRY_BATCH_SIZE", "FERRY_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_use_embedded_postgres() -> None:
+    settings = load_settings()
+    assert settings.uses_embedded
+    assert settings.batch_size == 10_000
+    assert settings.state_dir == Path(".ferry")
+
+
+def test_dotenv_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("FERRY_BATCH_SIZE=111\nFERRY_SOURCE_URL=postgresql://a@h/s\n")
+    settings = load_settings()
+    assert settings.batch_size == 111
+    assert settings.source_url.get_secret_value() == "postgresql://a@h/s"
+
+
+def test_environment_beats_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("FERRY_BATCH_SIZE=111\n")
+    monkeypatch.setenv("FERRY_BATCH_SIZE", "222")
+    assert load_settings().batch_size == 222
+
+
+def test_command_line_beats_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("FERRY_BATCH_SIZE=111\n")
+    monkeypatch.setenv("FERRY_BATCH_SIZE", "222")
+    assert load_settings(batch_size=333).batch_size == 333
+    assert load_settings(batch_size=None).batch_size == 222
+
+
+def test_explicit_env_file(tmp_path: Path) -> None:
+    other = tmp_path / "other.env"
+    other.write_text("FERRY_WORKERS=7\n")
+    assert load_settings(env_file=other).workers == 7
+
+
+def test_blank_url_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FERRY_SOURCE_URL", "  ")
+    assert load_settings().source_url is None
+
+
+def test_describe_and_repr_redact_passwords() -> None:
+    settings = load_settings(
+        source_url="postgresql://u:topsecret@h/s", target_url="host=h password=alsosecret"
+    )
+    shown = settings.describe()
+    assert "topsecret" not in str(shown) and "alsosecret" not in str(shown)
+    assert shown["source_url"] == "postgresql://u:***@h/s"
+    assert "topsecret" not in repr(settings) and "alsosecret" not in repr(settings)
+
+
+def test_invalid_value_is_one_sentence_without_the_value(monkeypatch) -> None:
+    monkeypatch.setenv("FERRY_BATCH_SIZE", "-5")
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    assert "FERRY_BATCH_SIZE" in str(caught.value)
+    assert "-5" not in str(caught.value)
