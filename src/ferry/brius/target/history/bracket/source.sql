@@ -1,0 +1,3 @@
+SELECT id, name, project_id, type
+FROM dispatch_bracket
+ORDER BY id

@@ -1,0 +1,20 @@
+CREATE TEMP TABLE stage_profile (
+    id integer,
+    username text,
+    password text,
+    first_name text,
+    last_name text,
+    email text,
+    is_superuser boolean,
+    is_staff boolean,
+    is_active boolean,
+    date_joined timestamptz,
+    last_login timestamptz,
+    patient_id integer,
+    suffix text,
+    sex integer,
+    birthdate date,
+    archived boolean,
+    suspended boolean,
+    top_group integer
+) ON COMMIT DROP
