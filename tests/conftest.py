@@ -81,3 +81,16 @@ def database_factory(server_url: str) -> Iterator:
 def new_database(database_factory) -> str:
     """URL of a fresh, empty database, dropped after the test."""
     return database_factory()
+
+
+@pytest.fixture(scope="module")
+def state_database(server_url: str) -> Iterator[str]:
+    """A database with ferry's state schema installed, shared by one test module."""
+    from ferry.state.schema import ensure_state_schema
+
+    name = f"ferry_state_{uuid.uuid4().hex[:12]}"
+    url = create_database(server_url, name)
+    with psycopg.connect(url) as conn:
+        ensure_state_schema(conn)
+    yield url
+    drop_database(server_url, name)

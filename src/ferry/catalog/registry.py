@@ -1,0 +1,117 @@
+"""A catalogue: the entities and workflows of one migration, checked as it loads.
+
+Checking happens before anything connects (house rule 3): duplicate names, unknown
+dependencies, unknown workflow members and dependency cycles are refused with one sentence that
+names the entities involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ferry.catalog.spec import Entity, Workflow
+from ferry.errors import ConfigurationError, UsageError
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    name: str
+    entities: dict[str, Entity]
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, name: str, entities: Iterable[Entity], workflows: Iterable[Workflow] = ()
+    ) -> Catalogue:
+        by_name: dict[str, Entity] = {}
+        for entity in entities:
+            if entity.name in by_name:
+                raise ConfigurationError(
+                    f"Catalogue {name} declares entity {entity.name} twice; rename one."
+                )
+            by_name[entity.name] = entity
+        flows: dict[str, Workflow] = {}
+        for flow in workflows:
+            if flow.name in flows or flow.name in by_name:
+                raise ConfigurationError(
+                    f"Catalogue {name} uses the name {flow.name} twice; workflow and entity "
+                    "names must be unique."
+                )
+            flows[flow.name] = flow
+        catalogue = cls(name, by_name, flows)
+        catalogue._check_references()
+        catalogue._check_cycles()
+        return catalogue
+
+    def _check_references(self) -> None:
+        for entity in self.entities.values():
+            unknown = [d for d in entity.depends_on if d not in self.entities]
+            if unknown:
+                raise ConfigurationError(
+                    f"Entity {entity.name} depends on unknown entit"
+                    f"{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}."
+                )
+        for flow in self.workflows.values():
+            unknown = [e for e in flow.entities if e not in self.entities]
+            if unknown:
+                raise ConfigurationError(
+                    f"Workflow {flow.name} names unknown entities: {', '.join(unknown)}."
+                )
+
+    def _check_cycles(self) -> None:
+        """Depth-first search; a back edge is a cycle, reported as the path that closes it."""
+        done: set[str] = set()
+        for start in self.entities:
+            if start in done:
+                continue
+            stack: list[tuple[str, int]] = [(start, 0)]
+            path: list[str] = []
+            on_path: set[str] = set()
+            while stack:
+                name, index = stack.pop()
+                if index == 0:
+                    path.append(name)
+                    on_path.add(name)
+                deps = self.entities[name].depends_on
+                if index < len(deps):
+                    stack.append((name, index + 1))
+                    dep = deps[index]
+                    if dep in on_path:
+                        cycle = [*path[path.index(dep) :], dep]
+                        raise ConfigurationError(
+                            f"Dependency cycle between entities: {' -> '.join(cycle)}."
+                        )
+                    if dep not in done:
+                        stack.append((dep, 0))
+                else:
+                    path.pop()
+                    on_path.discard(name)
+                    done.add(name)
+
+    def resolve(self, target: str) -> list[str]:
+        """The entities a target names (an entity or a workflow), without dependencies."""
+        if target in self.entities:
+            return [target]
+        if target in self.workflows:
+            return list(self.workflows[target].entities)
+        known = sorted([*self.workflows, *self.entities])
+        raise UsageError(
+            f"{target!r} is neither an entity nor a workflow of catalogue {self.name}; "
+            f"known: {', '.join(known)}."
+        )
+
+    def with_dependencies(self, names: Iterable[str]) -> set[str]:
+        """The names plus everything they depend on, transitively."""
+        wanted: set[str] = set()
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            if name not in wanted:
+                wanted.add(name)
+                pending.extend(self.entities[name].depends_on)
+        return wanted
+
+    def dependents(self, name: str) -> list[str]:
+        """Entities that depend directly on `name`."""
+        return [e.name for e in self.entities.values() if name in e.depends_on]

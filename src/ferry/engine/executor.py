@@ -1,0 +1,228 @@
+"""Migrating one entity: batches in key order from its checkpoint, each committed with its
+bookkeeping, transient failures retried with backoff.
+
+Resuming is the normal path: the entity starts from the checkpoint of its last committed
+batch, whatever run wrote it. A run with other parameters than the unfinished one it would
+resume is refused unless `restart` is asked for (which rescans from the first key; rows that
+already have a mapping are left as they are).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
+
+import psycopg
+
+from ferry.catalog.spec import Entity
+from ferry.db.failures import statement_failure
+from ferry.engine.load import BatchCounts, BatchLoader
+from ferry.engine.preexisting import adopt_preexisting
+from ferry.engine.session import RunSession
+from ferry.engine.target import TargetTable, read_target_table
+from ferry.engine.transform import RowShaper
+from ferry.errors import ConfigurationError, DatabaseError, StateError
+from ferry.progress import Progress
+from ferry.state import control
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 6
+FIRST_BACKOFF_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class RunContext:
+    session: RunSession
+    run_id: int
+    operation: str
+    parameters: dict
+    batch_size: int
+    dry_run: bool
+    restart: bool
+    progress: Progress
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class EntityResult:
+    entity: str
+    status: str = "running"
+    processed: int = 0
+    migrated: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+
+    def add(self, counts: BatchCounts) -> None:
+        self.processed += counts.processed
+        self.migrated += counts.migrated
+        self.quarantined += counts.quarantined
+        self.skipped += counts.skipped
+
+
+def with_retries(ctx: RunContext, what: str, attempt: Callable[[], T]) -> T:
+    """Run `attempt`; on a transient failure reconnect, wait (doubling) and try again."""
+    delay = FIRST_BACKOFF_SECONDS
+    for number in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except DatabaseError as exc:
+            if not exc.transient or ctx.dry_run or number == MAX_ATTEMPTS:
+                if exc.transient and number == MAX_ATTEMPTS:
+                    raise type(exc)(
+                        f"{exc} Gave up after {MAX_ATTEMPTS} attempts; committed batches are "
+                        "kept, run the command again to resume.",
+                        sqlstate=exc.sqlstate,
+                    ) from None
+                raise
+            ctx.progress.message(
+                f"{what}: {exc.side} connection failed (attempt {number} of {MAX_ATTEMPTS}, "
+                f"SQLSTATE {exc.sqlstate or 'none'}); retrying in {delay:.1f} s"
+            )
+            ctx.session.reset()
+            ctx.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _on(side: str, action: str, work: Callable[[], T]) -> T:
+    """Run database work, turning psycopg failures into ferry errors of that side."""
+    try:
+        return work()
+    except psycopg.Error as exc:
+        raise statement_failure(exc, side, action) from None
+
+
+def migrate_entity(ctx: RunContext, entity: Entity) -> EntityResult:
+    result = EntityResult(entity.name)
+    started = time.monotonic()
+    table = with_retries(ctx, entity.name, lambda: _prepare(ctx, entity))
+    shaper = RowShaper(entity)
+    total, _ = with_retries(ctx, entity.name, lambda: _count(ctx, entity))
+    ctx.progress.entity_started(entity.name, total)
+    while True:
+        counts = with_retries(ctx, entity.name, lambda: _one_batch(ctx, entity, table, shaper))
+        if counts is None:
+            break
+        result.add(counts)
+        ctx.progress.batch_done(
+            entity.name, counts.processed, counts.migrated, counts.quarantined, counts.skipped
+        )
+    with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed"))
+    result.status = "completed"
+    result.seconds = time.monotonic() - started
+    ctx.progress.entity_finished(entity.name, result.status)
+    return result
+
+
+def _count(ctx: RunContext, entity: Entity) -> tuple[int, int | None]:
+    return _on("source", f"counting {entity.name}", lambda: ctx.session.source().count(entity))
+
+
+def _prepare(ctx: RunContext, entity: Entity) -> TargetTable:
+    """Adopt earlier tools' mappings, check resumability, open the run's summary row."""
+
+    def work() -> TargetTable:
+        target = ctx.session.target()
+        with target.transaction():
+            table = read_target_table(target, entity.target)
+            adopted = adopt_preexisting(target, entity)
+            if adopted:
+                ctx.progress.message(f"{entity.name}: adopted {adopted} mappings of earlier tools")
+            checkpoint = control.last_checkpoint(target, entity.name)
+            unfinished = checkpoint is not None and checkpoint.status != "completed"
+            if unfinished and not ctx.restart and checkpoint.parameters != ctx.parameters:
+                raise StateError(
+                    f"Entity {entity.name} was left unfinished by run {checkpoint.run_id} "
+                    f"with other parameters ({_differences(checkpoint.parameters, ctx)}); "
+                    "run with the same parameters to resume, or pass --restart."
+                )
+            start = None if ctx.restart or checkpoint is None else checkpoint.key
+            control.start_entity(
+                target, ctx.run_id, entity.name, ctx.operation, start, ctx.parameters
+            )
+            return table
+
+    return _on("target", f"preparing {entity.name}", work)
+
+
+def _differences(previous: dict, ctx: RunContext) -> str:
+    names = sorted({*previous, *ctx.parameters})
+    changed = [n for n in names if previous.get(n) != ctx.parameters.get(n)]
+    return ", ".join(f"{n} {previous.get(n)} then, {ctx.parameters.get(n)} now" for n in changed)
+
+
+def _one_batch(
+    ctx: RunContext, entity: Entity, table: TargetTable, shaper: RowShaper
+) -> BatchCounts | None:
+    """Read, transform and load the batch after the committed checkpoint; None when done.
+
+    The checkpoint is read from the database each time (this run's summary row), so that a
+    batch retried after a failure starts exactly where the last committed one ended.
+    """
+    target = ctx.session.target()
+    checkpoint = _on(
+        "target", "reading the checkpoint", lambda: control.last_checkpoint(target, entity.name)
+    )
+    after = checkpoint.key if checkpoint else None
+    rows = _on(
+        "source",
+        f"reading {entity.name}",
+        lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size),
+    )
+    if not rows:
+        return None
+    _check_keys(entity, rows, after)
+    staged = [shaper.shape(row) for row in rows]
+    record = partial(
+        control.BatchRecord,
+        ctx.run_id,
+        entity.name,
+        ctx.operation,
+        key_from=after,
+        checkpoint=int(rows[-1][0]),
+        started_at=datetime.now(UTC),
+    )
+
+    def load() -> BatchCounts:
+        with target.transaction():
+            batch = control.next_batch_number(target, ctx.run_id, entity.name)
+            counts = BatchLoader(target, entity, table).load(staged, ctx.run_id, batch)
+            control.record_batch(
+                target.cursor(),
+                record(
+                    batch=batch,
+                    processed=counts.processed,
+                    migrated=counts.migrated,
+                    quarantined=counts.quarantined,
+                    skipped=counts.skipped,
+                ),
+            )
+        return counts
+
+    return _on("target", f"loading {entity.name}", load)
+
+
+def _check_keys(entity: Entity, rows: list, after: int | None) -> None:
+    previous = after
+    for row in rows:
+        key = int(row[0])
+        if previous is not None and key <= previous:
+            raise ConfigurationError(
+                f"Entity {entity.name} reads key {key} twice or out of order; its source joins "
+                "must yield one row per key."
+            )
+        previous = key
+
+
+def _finish(ctx: RunContext, entity: Entity, status: str) -> None:
+    def work() -> None:
+        target = ctx.session.target()
+        with target.transaction():
+            control.finish_entity(target, ctx.run_id, entity.name, ctx.operation, status)
+
+    _on("target", f"finishing {entity.name}", work)

@@ -1,0 +1,167 @@
+"""Loading one batch into the target, with its bookkeeping, in one transaction.
+
+Steps, all set-based over a temporary stage table that holds the batch:
+1. COPY the stage rows in (values as text; skipped and rejected rows carry only key and reason).
+2. Rows that already have a mapping (an earlier run, or an earlier tool) are left alone.
+3. Duplicates (entities that declare a dedup key) map onto their canonical row.
+4. Parents resolve through `ferry.migration_mappings`; a missing required parent quarantines.
+5. INSERT the rest; if the target refuses, bisect the batch under savepoints until the refused
+   rows are isolated, and quarantine them with SQLSTATE and constraint name.
+6. Write mappings, quarantine and skip records, and the batch's control row.
+The caller commits; a crash before the commit leaves nothing, after it everything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ferry.catalog.spec import Entity
+from ferry.engine import load_sql as q
+from ferry.engine.target import TargetTable, check_columns
+from ferry.engine.transform import INSERT, REJECTED, SKIPPED, written_columns
+from ferry.errors import StateError
+
+EXISTING, DEDUP, MISSING, REFUSED = "existing", "dedup", "missing", "refused"
+MIGRATED_STATUSES = (INSERT, EXISTING, DEDUP)
+QUARANTINED_STATUSES = (REJECTED, MISSING, REFUSED)
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    processed: int
+    migrated: int
+    quarantined: int
+    skipped: int
+    inserted: int
+
+    @classmethod
+    def from_statuses(cls, statuses: Counter[str]) -> BatchCounts:
+        return cls(
+            processed=sum(statuses.values()),
+            migrated=sum(statuses[s] for s in MIGRATED_STATUSES),
+            quarantined=sum(statuses[s] for s in QUARANTINED_STATUSES),
+            skipped=statuses[SKIPPED],
+            inserted=statuses[INSERT],
+        )
+
+
+class BatchLoader:
+    """Loads batches of one entity through one target connection."""
+
+    def __init__(self, conn: psycopg.Connection, entity: Entity, table: TargetTable) -> None:
+        self.conn = conn
+        self.entity = entity
+        self.table = table
+        self.columns = [c.name for c in written_columns(entity)]
+        check_columns(table, entity.name, [p.column for p in entity.parents] + self.columns)
+        self.stage = sql.Identifier(f"ferry_stage_{entity.name}")
+        self.names = q.StageNames(entity, self.columns)
+
+    def load(self, rows: Sequence[tuple[Any, ...]], run_id: int | None, batch: int) -> BatchCounts:
+        """Stage, resolve, insert and record one batch inside the caller's transaction."""
+        cur = self.conn.cursor()
+        cur.execute(q.create_stage(self.stage, self.names))
+        cur.execute(sql.SQL("TRUNCATE {}").format(self.stage))
+        with cur.copy(
+            sql.SQL("COPY {} ({}) FROM STDIN").format(self.stage, self.names.copied)
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        entity = sql.Literal(self.entity.name)
+        cur.execute(q.mark_existing(self.stage, entity))
+        if self.entity.dedup_key:
+            cur.execute(q.mark_dedup(self.stage, entity))
+        for index, parent in enumerate(self.entity.parents):
+            cur.execute(q.resolve_parent(self.stage, self.names.parent(index), parent))
+        self._insert(cur)
+        if self.entity.dedup_key:
+            cur.execute(q.orphaned_duplicates(self.stage, entity))
+        statuses = Counter(dict(cur.execute(q.count_statuses(self.stage)).fetchall()))
+        counts = BatchCounts.from_statuses(statuses)
+        if counts.processed != len(rows):
+            raise StateError(
+                f"Batch {batch} of {self.entity.name} staged {counts.processed} of {len(rows)} "
+                "rows; the run stops so that no row goes unaccounted."
+            )
+        self._record(cur, entity, run_id, batch, counts)
+        return counts
+
+    def _insert(self, cur: psycopg.Cursor) -> None:
+        """Insert every row still marked 'insert'; isolate refused rows by bisection."""
+        keys = [r[0] for r in cur.execute(q.keys_to_insert(self.stage)).fetchall()]
+        insert = q.insert_rows(self.stage, self.table, self.entity, self.names)
+        pending = [keys] if keys else []
+        while pending:
+            chunk = pending.pop()
+            try:
+                with self.conn.transaction():
+                    cur.execute(insert, {"keys": chunk})
+                    if cur.rowcount != len(chunk):
+                        raise StateError(
+                            f"Inserting {len(chunk)} rows of {self.entity.name} wrote "
+                            f"{cur.rowcount}; the run stops."
+                        )
+            except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as exc:
+                if len(chunk) == 1:
+                    cur.execute(
+                        q.mark_refused(self.stage),
+                        {
+                            "key": chunk[0],
+                            "reason": refusal_reason(exc),
+                            "message": refusal_message(self.table, exc),
+                            "sqlstate": exc.sqlstate,
+                            "constraint": exc.diag.constraint_name,
+                        },
+                    )
+                else:
+                    middle = len(chunk) // 2
+                    pending += [chunk[middle:], chunk[:middle]]
+
+    def _record(
+        self,
+        cur: psycopg.Cursor,
+        entity: sql.Literal,
+        run_id: int | None,
+        batch: int,
+        counts: BatchCounts,
+    ) -> None:
+        params = {"run_id": run_id, "batch": batch}
+        expected = {
+            "mappings": counts.inserted + self._count(cur, DEDUP),
+            "quarantine": counts.quarantined,
+            "skipped": counts.skipped,
+        }
+        for name, statement in q.bookkeeping(self.stage, entity).items():
+            cur.execute(statement, params)
+            if name in expected and cur.rowcount != expected[name]:
+                raise StateError(
+                    f"Recording {name} for batch {batch} of {self.entity.name} touched "
+                    f"{cur.rowcount} rows instead of {expected[name]}; the run stops."
+                )
+
+    def _count(self, cur: psycopg.Cursor, status: str) -> int:
+        query = sql.SQL("SELECT count(*) FROM {} WHERE _status = {}").format(
+            self.stage, sql.Literal(status)
+        )
+        return cur.execute(query).fetchone()[0]
+
+
+def refusal_reason(exc: psycopg.Error) -> str:
+    if exc.diag.constraint_name:
+        return f"constraint:{exc.diag.constraint_name}"
+    return f"refused:{type(exc).__name__}"
+
+
+def refusal_message(table: TargetTable, exc: psycopg.Error) -> str:
+    """Why the target refused the row, naming column or constraint but never the value."""
+    what = exc.diag.constraint_name or exc.diag.column_name or type(exc).__name__
+    return (
+        f"the target table {table.schema}.{table.name} refused the row: {what} "
+        f"(SQLSTATE {exc.sqlstate})"
+    )

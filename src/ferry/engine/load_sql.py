@@ -1,0 +1,216 @@
+"""The set-based statements of a batch load, composed with psycopg.sql.
+
+They are built here rather than kept in .sql files because their column lists come from each
+entity's declaration; every identifier is quoted and every value is a literal or a parameter.
+"""
+
+from __future__ import annotations
+
+from psycopg import sql
+
+from ferry.catalog.spec import Entity, Parent
+from ferry.engine.target import TargetTable
+
+_MAPPINGS = sql.SQL("ferry.migration_mappings")
+
+
+class StageNames:
+    """Column names of an entity's stage table."""
+
+    def __init__(self, entity: Entity, columns: list[str]) -> None:
+        self.entity = entity
+        self.columns = columns
+        self.parents = [f"_p_{p.column}" for p in entity.parents]
+
+    def parent(self, index: int) -> sql.Identifier:
+        return sql.Identifier(self.parents[index])
+
+    @property
+    def copied(self) -> sql.Composable:
+        names = ["_key", "_status", "_reason", "_message", "_dedup", "_notes"]
+        return sql.SQL(", ").join(map(sql.Identifier, [*names, *self.parents, *self.columns]))
+
+
+def create_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
+    columns = [
+        sql.SQL("_key bigint NOT NULL, _status text NOT NULL, _reason text, _message text"),
+        sql.SQL("_dedup text, _notes text[] NOT NULL DEFAULT '{}'"),
+        sql.SQL("_new_id uuid, _sqlstate text, _constraint text"),
+        *(sql.SQL("{} bigint").format(sql.Identifier(p)) for p in names.parents),
+        *(sql.SQL("{} text").format(sql.Identifier(c)) for c in names.columns),
+    ]
+    return sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} ({})").format(
+        stage, sql.SQL(", ").join(columns)
+    )
+
+
+def mark_existing(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
+    """Rows that already have a mapping keep it: nothing is written twice."""
+    return sql.SQL(
+        "UPDATE {stage} s SET _status = 'existing', _new_id = m.new_id "
+        "FROM {mappings} m WHERE m.entity = {entity} AND m.legacy_id = s._key"
+    ).format(stage=stage, mappings=_MAPPINGS, entity=entity)
+
+
+def mark_dedup(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
+    """Duplicates map onto the canonical row: an earlier mapping with the same dedup key, else
+    the smallest key of the batch carrying it."""
+    return sql.SQL(
+        "WITH canon AS ("
+        " SELECT s._key, coalesce("
+        "  (SELECT m.new_id FROM {mappings} m WHERE m.entity = {entity}"
+        "   AND m.dedup_key = s._dedup ORDER BY m.legacy_id LIMIT 1),"
+        "  (SELECT ferry.legacy_uuid({entity}, min(o._key)) FROM {stage} o"
+        "   WHERE o._dedup = s._dedup AND o._status = 'insert')) AS canonical"
+        " FROM {stage} s WHERE s._status = 'insert' AND s._dedup IS NOT NULL)"
+        " UPDATE {stage} s SET _status = 'dedup', _new_id = c.canonical"
+        " FROM canon c WHERE c._key = s._key AND c.canonical <> ferry.legacy_uuid({entity}, s._key)"
+    ).format(stage=stage, mappings=_MAPPINGS, entity=entity)
+
+
+def _mapped(parent: Parent, column: sql.Identifier) -> sql.Composed:
+    return sql.SQL(
+        "EXISTS (SELECT 1 FROM {mappings} m WHERE m.entity = {parent} AND m.legacy_id = s.{col})"
+    ).format(mappings=_MAPPINGS, parent=sql.Literal(parent.entity), col=column)
+
+
+def resolve_parent(stage: sql.Identifier, column: sql.Identifier, parent: Parent) -> sql.Composed:
+    """Required parent missing -> quarantine with the parent's fate; optional -> NULL + note."""
+    if not parent.required:
+        return sql.SQL(
+            "UPDATE {stage} s SET _notes = s._notes || {note}::text "
+            "WHERE s._status = 'insert' AND s.{col} IS NOT NULL AND NOT {mapped}"
+        ).format(
+            stage=stage,
+            col=column,
+            note=sql.Literal(f"optional_parent_null:{parent.column}"),
+            mapped=_mapped(parent, column),
+        )
+    name = sql.Literal(parent.entity)
+    return sql.SQL(
+        "UPDATE {stage} s SET _status = 'missing', _reason = {reason}, _message = CASE"
+        " WHEN s.{col} IS NULL THEN {empty}"
+        " ELSE coalesce("
+        "  (SELECT 'parent ' || {name} || ' ' || s.{col} || ' is quarantined (' || q.reason || ')'"
+        "   FROM ferry.quarantine q WHERE q.entity = {name} AND q.legacy_id = s.{col}"
+        "   AND NOT q.resolved),"
+        "  (SELECT 'parent ' || {name} || ' ' || s.{col} || ' was skipped by rule ' || k.rule"
+        "   FROM ferry.skipped k WHERE k.entity = {name} AND k.legacy_id = s.{col}),"
+        "  'parent ' || {name} || ' ' || s.{col} || ' is not migrated') END"
+        " WHERE s._status = 'insert' AND (s.{col} IS NULL OR NOT {mapped})"
+    ).format(
+        stage=stage,
+        col=column,
+        name=name,
+        reason=sql.Literal(f"missing_parent:{parent.entity}"),
+        empty=sql.Literal(f"{parent.column} has no {parent.entity} in the source"),
+        mapped=_mapped(parent, column),
+    )
+
+
+def keys_to_insert(stage: sql.Identifier) -> sql.Composed:
+    return sql.SQL("SELECT _key FROM {} WHERE _status = 'insert' ORDER BY _key").format(stage)
+
+
+def insert_rows(
+    stage: sql.Identifier, table: TargetTable, entity: Entity, names: StageNames
+) -> sql.Composed:
+    """INSERT the chosen keys of the stage into the target, parents resolved by join."""
+    target_columns = [sql.Identifier("id")]
+    values: list[sql.Composable] = [
+        sql.SQL("ferry.legacy_uuid({}, s._key)").format(sql.Literal(entity.name))
+    ]
+    joins: list[sql.Composable] = []
+    for index, parent in enumerate(entity.parents):
+        alias = sql.Identifier(f"m{index}")
+        target_columns.append(sql.Identifier(parent.column))
+        values.append(sql.SQL("{}.new_id").format(alias))
+        joins.append(
+            sql.SQL(
+                "LEFT JOIN {mappings} {alias} ON {alias}.entity = {parent}"
+                " AND {alias}.legacy_id = s.{col}"
+            ).format(
+                mappings=_MAPPINGS,
+                alias=alias,
+                parent=sql.Literal(parent.entity),
+                col=names.parent(index),
+            )
+        )
+    for column in names.columns:
+        target_columns.append(sql.Identifier(column))
+        values.append(table.cast(column, sql.SQL("s.{}").format(sql.Identifier(column))))
+    return sql.SQL(
+        "INSERT INTO {table} ({columns}) SELECT {values} FROM {stage} s {joins}"
+        " WHERE s._status = 'insert' AND s._key = ANY(%(keys)s)"
+    ).format(
+        table=table.identifier,
+        columns=sql.SQL(", ").join(target_columns),
+        values=sql.SQL(", ").join(values),
+        stage=stage,
+        joins=sql.SQL(" ").join(joins),
+    )
+
+
+def mark_refused(stage: sql.Identifier) -> sql.Composed:
+    return sql.SQL(
+        "UPDATE {} SET _status = 'refused', _reason = %(reason)s, _message = %(message)s,"
+        " _sqlstate = %(sqlstate)s, _constraint = %(constraint)s WHERE _key = %(key)s"
+    ).format(stage)
+
+
+def orphaned_duplicates(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
+    """Duplicates whose canonical row did not make it into the target go to quarantine too."""
+    return sql.SQL(
+        "UPDATE {stage} s SET _status = 'missing', _reason = 'duplicate_of_unmigrated',"
+        " _message = 'duplicate of a row of ' || {entity} || ' that is not migrated'"
+        " WHERE s._status = 'dedup'"
+        " AND NOT EXISTS (SELECT 1 FROM {stage} c WHERE c._status = 'insert'"
+        "  AND ferry.legacy_uuid({entity}, c._key) = s._new_id)"
+        " AND NOT EXISTS (SELECT 1 FROM {mappings} m WHERE m.entity = {entity}"
+        "  AND m.new_id = s._new_id)"
+    ).format(stage=stage, entity=entity, mappings=_MAPPINGS)
+
+
+def count_statuses(stage: sql.Identifier) -> sql.Composed:
+    return sql.SQL("SELECT _status, count(*) FROM {} GROUP BY _status").format(stage)
+
+
+def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Composed]:
+    """Mappings, quarantine, skips, and keeping each legacy id in exactly one of the three."""
+    fmt = {"stage": stage, "entity": entity, "mappings": _MAPPINGS}
+    return {
+        "mappings": sql.SQL(
+            "INSERT INTO {mappings} (entity, legacy_id, new_id, run_id, batch, dedup_key, notes)"
+            " SELECT {entity}, _key, coalesce(_new_id, ferry.legacy_uuid({entity}, _key)),"
+            " %(run_id)s, %(batch)s, _dedup, _notes FROM {stage}"
+            " WHERE _status IN ('insert', 'dedup')"
+        ).format(**fmt),
+        "quarantine": sql.SQL(
+            "INSERT INTO ferry.quarantine (entity, legacy_id, reason, message, sqlstate,"
+            " constraint_name, run_id, batch)"
+            " SELECT {entity}, _key, _reason, _message, _sqlstate, _constraint,"
+            " %(run_id)s, %(batch)s FROM {stage}"
+            " WHERE _status IN ('rejected', 'missing', 'refused')"
+            " ON CONFLICT (entity, legacy_id) DO UPDATE SET reason = EXCLUDED.reason,"
+            " message = EXCLUDED.message, sqlstate = EXCLUDED.sqlstate,"
+            " constraint_name = EXCLUDED.constraint_name, run_id = EXCLUDED.run_id,"
+            " batch = EXCLUDED.batch, last_seen = clock_timestamp(), resolved = false,"
+            " resolved_at = NULL"
+        ).format(**fmt),
+        "skipped": sql.SQL(
+            "INSERT INTO ferry.skipped (entity, legacy_id, rule, run_id, batch)"
+            " SELECT {entity}, _key, _reason, %(run_id)s, %(batch)s FROM {stage}"
+            " WHERE _status = 'skipped'"
+            " ON CONFLICT (entity, legacy_id) DO UPDATE SET rule = EXCLUDED.rule,"
+            " run_id = EXCLUDED.run_id, batch = EXCLUDED.batch, skipped_at = clock_timestamp()"
+        ).format(**fmt),
+        "resolve_quarantine": sql.SQL(
+            "UPDATE ferry.quarantine q SET resolved = true, resolved_at = clock_timestamp()"
+            " FROM {stage} s WHERE q.entity = {entity} AND q.legacy_id = s._key"
+            " AND NOT q.resolved AND s._status IN ('insert', 'existing', 'dedup', 'skipped')"
+        ).format(**fmt),
+        "unskip": sql.SQL(
+            "DELETE FROM ferry.skipped k USING {stage} s WHERE k.entity = {entity}"
+            " AND k.legacy_id = s._key AND s._status <> 'skipped'"
+        ).format(**fmt),
+    }

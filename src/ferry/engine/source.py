@@ -1,0 +1,111 @@
+"""Reading an entity's rows from the source database.
+
+Rows come in key order, one batch at a time (keyset pagination: `WHERE key > last ORDER BY key
+LIMIT n`), through `COPY (SELECT ...) TO STDOUT` in text format: values arrive as text and
+columns that need no Python work are passed through untouched (see perf-notes: decoding and
+re-encoding values is where a Python pipeline spends its time). Every read of one run happens in
+one REPEATABLE READ, read-only transaction, so that related tables agree with each other; the
+transaction's snapshot can be exported for parallel readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from ferry.catalog.spec import Entity
+
+# Leading columns of every source row, before the entity's own.
+KEY, SKIP, DEDUP = 0, 1, 2
+FIXED_COLUMNS = 3
+
+
+@dataclass(frozen=True)
+class SourceLayout:
+    """Positions of an entity's values in a source row: fixed columns, parents, then columns."""
+
+    entity: Entity
+
+    @property
+    def parent_offset(self) -> int:
+        return FIXED_COLUMNS
+
+    @property
+    def column_offset(self) -> int:
+        return FIXED_COLUMNS + len(self.entity.parents)
+
+
+def _skip_case(entity: Entity) -> sql.Composable:
+    if not entity.skip_rules:
+        return sql.SQL("NULL::text")
+    whens = sql.SQL(" ").join(
+        sql.SQL("WHEN ({}) THEN {}").format(sql.SQL(rule.where), sql.Literal(rule.name))
+        for rule in entity.skip_rules
+    )
+    return sql.SQL("CASE {} END").format(whens)
+
+
+def _from_where(entity: Entity) -> sql.Composable:
+    source = entity.source
+    parts = [sql.SQL("FROM {}").format(sql.SQL(source.relation))]
+    if source.joins:
+        parts.append(sql.SQL(source.joins))
+    parts.append(sql.SQL("WHERE ({})").format(sql.SQL(source.where or "true")))
+    return sql.SQL(" ").join(parts)
+
+
+def select_batch(entity: Entity, after: int | None, limit: int | None) -> sql.Composed:
+    """The SELECT of the next batch: key, skip rule, dedup key, parents' ids, then columns."""
+    source = entity.source
+    items = [
+        sql.SQL("({})::bigint").format(sql.SQL(source.key)),
+        _skip_case(entity),
+        sql.SQL("({})::text").format(sql.SQL(entity.dedup_key)) if entity.dedup_key else sql.NULL,
+        *(sql.SQL("({})::bigint").format(sql.SQL(p.expr)) for p in entity.parents),
+        *(sql.SQL("({})").format(sql.SQL(c.expr)) for c in entity.columns),
+    ]
+    query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), _from_where(entity))
+    if after is not None:
+        query += sql.SQL(" AND ({}) > {}").format(sql.SQL(source.key), sql.Literal(after))
+    query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.key))
+    if limit is not None:
+        query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
+    return query
+
+
+def count_query(entity: Entity) -> sql.Composed:
+    """Rows the entity reads, and its largest key, counted the way the entity reads them."""
+    return sql.SQL("SELECT count(*), max(({})::bigint) {}").format(
+        sql.SQL(entity.source.key), _from_where(entity)
+    )
+
+
+class SourceReader:
+    """A read-only, repeatable-read view of the source for the length of one run."""
+
+    def __init__(self, conn: psycopg.Connection, snapshot: str | None = None) -> None:
+        self.conn = conn
+        conn.read_only = True
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        if snapshot:  # must be the transaction's first statement
+            conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        else:  # opens the transaction whose snapshot every read of the run shares
+            conn.execute("SELECT 1")
+
+    def export_snapshot(self) -> str:
+        return self.conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+
+    def read_batch(
+        self, entity: Entity, after: int | None, limit: int
+    ) -> list[tuple[str | None, ...]]:
+        """Up to `limit` rows with key > `after`, as tuples of text, in key order."""
+        rows: list[tuple[str | None, ...]] = []
+        query = sql.SQL("COPY ({}) TO STDOUT").format(select_batch(entity, after, limit))
+        with self.conn.cursor() as cur, cur.copy(query) as copy:
+            rows.extend(copy.rows())
+        return rows
+
+    def count(self, entity: Entity) -> tuple[int, int | None]:
+        return self.conn.execute(count_query(entity)).fetchone()

@@ -1,0 +1,50 @@
+"""Plans: the dependency-ordered phases of a target.
+
+Entities of one phase do not depend on each other, so they may run in parallel; every entity's
+dependencies sit in earlier phases. Phases are sorted by name so that a plan is reproducible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ferry.catalog.registry import Catalogue
+
+
+@dataclass(frozen=True)
+class Plan:
+    target: str
+    phases: tuple[tuple[str, ...], ...]
+
+    @property
+    def entities(self) -> list[str]:
+        return [name for phase in self.phases for name in phase]
+
+    def reversed(self) -> Plan:
+        """Children before parents: the order for rollback."""
+        return Plan(self.target, tuple(tuple(p) for p in reversed(self.phases)))
+
+    def as_dict(self) -> dict:
+        return {
+            "target": self.target,
+            "phases": [{"phase": i + 1, "entities": list(p)} for i, p in enumerate(self.phases)],
+        }
+
+
+def make_plan(catalogue: Catalogue, target: str, *, with_dependencies: bool = True) -> Plan:
+    """Layer the target's entities (and, by default, their dependencies) by longest path."""
+    names = catalogue.resolve(target)
+    members = catalogue.with_dependencies(names) if with_dependencies else set(names)
+    level: dict[str, int] = {}
+
+    def depth(name: str) -> int:
+        if name not in level:
+            deps = [d for d in catalogue.entities[name].depends_on if d in members]
+            level[name] = 1 + max((depth(d) for d in deps), default=-1)
+        return level[name]
+
+    for name in members:
+        depth(name)
+    count = max(level.values(), default=-1) + 1
+    phases = tuple(tuple(sorted(n for n in members if level[n] == i)) for i in range(count))
+    return Plan(target, phases)

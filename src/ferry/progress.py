@@ -1,0 +1,37 @@
+"""Progress reported as data. The engine calls these; only the CLI draws anything."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Progress(Protocol):
+    def entity_started(self, entity: str, total: int) -> None:
+        """`total`: rows the entity will process in this run (an estimate for progress bars)."""
+
+    def batch_done(
+        self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
+    ) -> None: ...
+
+    def entity_finished(self, entity: str, status: str) -> None: ...
+
+    def message(self, text: str) -> None:
+        """A line for the operator (retries, adoption of earlier mappings); no row values."""
+
+
+class SilentProgress:
+    """For library callers and tests that do not watch."""
+
+    def entity_started(self, entity: str, total: int) -> None:
+        pass
+
+    def batch_done(
+        self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
+    ) -> None:
+        pass
+
+    def entity_finished(self, entity: str, status: str) -> None:
+        pass
+
+    def message(self, text: str) -> None:
+        pass

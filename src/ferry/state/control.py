@@ -1,0 +1,173 @@
+"""Runs and migration_control: what ran, when, how far, with which result.
+
+Run rows are committed as soon as a run starts, so a crashed run stays visible. Batch rows and
+the per-(run, entity) summary with its checkpoint are written inside the batch's transaction:
+the checkpoint can never run ahead of, or behind, the rows it describes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from ferry import __version__
+from ferry.errors import StateError
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where an entity's last migrate or sync stopped, and with which parameters."""
+
+    key: int | None
+    parameters: dict
+    status: str
+    run_id: int
+
+
+def start_run(
+    conn: psycopg.Connection, operation: str, target: str, parameters: dict, dry_run: bool
+) -> int:
+    return conn.execute(
+        "INSERT INTO ferry.runs (operation, target, parameters, dry_run, ferry_version, host, pid)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING run_id",
+        (
+            operation,
+            target,
+            Jsonb(parameters),
+            dry_run,
+            __version__,
+            socket.gethostname(),
+            os.getpid(),
+        ),
+    ).fetchone()[0]
+
+
+def finish_run(
+    conn: psycopg.Connection,
+    run_id: int,
+    status: str,
+    error_class: str | None = None,
+    error_message: str | None = None,
+) -> None:
+    conn.execute(
+        "UPDATE ferry.runs SET status = %s, finished_at = clock_timestamp(), error_class = %s,"
+        " error_message = %s WHERE run_id = %s",
+        (status, error_class, error_message, run_id),
+    )
+
+
+def last_checkpoint(conn: psycopg.Connection, entity: str) -> Checkpoint | None:
+    """The latest migrate/sync summary of `entity` (any run), if there is one."""
+    row = conn.execute(
+        "SELECT checkpoint_key, parameters, status, run_id FROM ferry.migration_control"
+        " WHERE entity = %s AND operation IN ('migrate', 'sync') AND batch IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+        (entity,),
+    ).fetchone()
+    return Checkpoint(*row) if row else None
+
+
+def start_entity(
+    conn: psycopg.Connection,
+    run_id: int,
+    entity: str,
+    operation: str,
+    checkpoint: int | None,
+    parameters: dict,
+) -> None:
+    """The (run, entity) summary row, carrying the checkpoint it starts from."""
+    conn.execute(
+        "INSERT INTO ferry.migration_control (run_id, entity, operation, status, key_from,"
+        " checkpoint_key, parameters) VALUES (%s, %s, %s, 'running', %s, %s, %s)",
+        (run_id, entity, operation, checkpoint, checkpoint, Jsonb(parameters)),
+    )
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    run_id: int
+    entity: str
+    operation: str
+    batch: int
+    processed: int
+    migrated: int
+    quarantined: int
+    skipped: int
+    key_from: int | None
+    checkpoint: int
+    started_at: datetime
+
+
+def record_batch(cur: psycopg.Cursor, record: BatchRecord) -> None:
+    """The batch's row, and the summary's counters and checkpoint, in the batch transaction."""
+    cur.execute(
+        "INSERT INTO ferry.migration_control (run_id, entity, operation, batch, status,"
+        " rows_processed, rows_migrated, rows_quarantined, rows_skipped, key_from,"
+        " checkpoint_key, started_at, finished_at)"
+        " VALUES (%s, %s, %s, %s, 'completed', %s, %s, %s, %s, %s, %s, %s, clock_timestamp())",
+        (
+            record.run_id,
+            record.entity,
+            record.operation,
+            record.batch,
+            record.processed,
+            record.migrated,
+            record.quarantined,
+            record.skipped,
+            record.key_from,
+            record.checkpoint,
+            record.started_at,
+        ),
+    )
+    cur.execute(
+        "UPDATE ferry.migration_control SET rows_processed = rows_processed + %s,"
+        " rows_migrated = rows_migrated + %s, rows_quarantined = rows_quarantined + %s,"
+        " rows_skipped = rows_skipped + %s, checkpoint_key = %s"
+        " WHERE run_id = %s AND entity = %s AND operation = %s AND batch IS NULL",
+        (
+            record.processed,
+            record.migrated,
+            record.quarantined,
+            record.skipped,
+            record.checkpoint,
+            record.run_id,
+            record.entity,
+            record.operation,
+        ),
+    )
+    if cur.rowcount != 1:
+        raise StateError(
+            f"The control summary of {record.entity} in run {record.run_id} is missing; "
+            "the run stops."
+        )
+
+
+def finish_entity(
+    conn: psycopg.Connection,
+    run_id: int,
+    entity: str,
+    operation: str,
+    status: str,
+    error_class: str | None = None,
+    sqlstate: str | None = None,
+    error_message: str | None = None,
+) -> None:
+    conn.execute(
+        "UPDATE ferry.migration_control SET status = %s, finished_at = clock_timestamp(),"
+        " error_class = %s, sqlstate = %s, error_message = %s"
+        " WHERE run_id = %s AND entity = %s AND operation = %s AND batch IS NULL",
+        (status, error_class, sqlstate, error_message, run_id, entity, operation),
+    )
+
+
+def next_batch_number(conn: psycopg.Connection, run_id: int, entity: str) -> int:
+    return conn.execute(
+        "SELECT coalesce(max(batch), 0) + 1 FROM ferry.migration_control"
+        " WHERE run_id = %s AND entity = %s",
+        (run_id, entity),
+    ).fetchone()[0]
