@@ -183,14 +183,12 @@ def test_updated_at_is_refreshed_on_update(target: psycopg.Connection) -> None:
     assert updated > created
 
 
-def _profile(kind: str = "doctor") -> str:
-    return (
-        "WITH p AS (INSERT INTO profiles (profile_type, first_name, last_name) "
-        f"VALUES ('{kind}', 'A', 'B') RETURNING id) "
-    )
-
-
-PATIENT = _profile("patient") + "INSERT INTO patients (profile_id, suffix) SELECT id, {} FROM p"
+# A CTE `p` that makes one profile, for statements that need a parent profile.
+WITH_PROFILE = (
+    "WITH p AS (INSERT INTO profiles (profile_type, first_name, last_name) "
+    "VALUES ('patient', 'A', 'B') RETURNING id) "
+)
+PATIENT = WITH_PROFILE + "INSERT INTO patients (profile_id, suffix) SELECT id, {} FROM p"
 CHECKS = [
     # (constraint, statement template, value accepted, value refused)
     (
@@ -251,7 +249,7 @@ CHECKS = [
     ),
     (
         "messages_recipient_matches_type",
-        _profile()
+        WITH_PROFILE
         + "INSERT INTO messages (message_type, record_type_code, content, recipient_type, "
         "recipient_profile_id) SELECT 'communication', 3, '', {}, id FROM p",
         "user",
@@ -278,8 +276,7 @@ def test_named_constraint_refuses_a_bad_row(
 def test_money_and_pairing_constraints(target: psycopg.Connection) -> None:
     """Rows that need a chain of parents: order -> payment -> purchase, doctor -> offer."""
     ids = target.execute(
-        _profile("patient")
-        + ", pat AS (INSERT INTO patients (profile_id) SELECT id FROM p RETURNING id)"
+        WITH_PROFILE + ", pat AS (INSERT INTO patients (profile_id) SELECT id FROM p RETURNING id)"
         " INSERT INTO orders (patient_id, course_type, course_code, status, status_code)"
         " SELECT id, 'main', 1, 'submitted', 1 FROM pat RETURNING id"
     ).fetchone()

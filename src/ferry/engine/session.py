@@ -51,7 +51,9 @@ class RunSession:
 
     def target(self) -> psycopg.Connection:
         if self._target is None or self._target.closed:
-            self._target = connect(self.endpoints.target, "target", self.settings)
+            # Autocommit: every unit of work is an explicit `transaction()` block, so nothing
+            # can linger in an implicit transaction (and a dry run nests them as savepoints).
+            self._target = connect(self.endpoints.target, "target", self.settings, autocommit=True)
             self._set_name(self._target, "target")
         return self._target
 
