@@ -68,7 +68,8 @@ def outcomes(target: str, entity: str) -> dict[int, str]:
             "SELECT legacy_id, 'migrated' FROM ferry.migration_mappings WHERE entity = %(e)s"
             " UNION ALL SELECT legacy_id, 'quarantine:' || reason FROM ferry.quarantine"
             "  WHERE entity = %(e)s AND NOT resolved"
-            " UNION ALL SELECT legacy_id, 'skipped:' || rule FROM ferry.skipped WHERE entity = %(e)s",
+            " UNION ALL SELECT legacy_id, 'skipped:' || rule FROM ferry.skipped"
+            "  WHERE entity = %(e)s",
             {"e": entity},
         ).fetchall()
     found: dict[int, str] = {}
