@@ -13,11 +13,19 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from ferry.catalog.registry import Catalogue
+from ferry.catalogues import load_catalogue
 from ferry.db.connect import Side, connect
 from ferry.db.embedded import EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
+from ferry.engine.runner import RunResult, run_migrate
+from ferry.engine.session import RunSession
+from ferry.plan.planner import Plan, make_plan
+from ferry.progress import Progress, SilentProgress
 from ferry.settings import Settings
+from ferry.state.schema import ensure_state_schema
+from ferry.state.status import EntityStatus, entity_statuses
 
 if TYPE_CHECKING:
     from ferry.brius import legacy
@@ -107,3 +115,53 @@ def target_create(settings: Settings, *, with_history: bool) -> dict[str, int]:
             written = target.prefill_history(source, conn)
         conn.commit()
         return written
+
+
+def load(settings: Settings) -> Catalogue:
+    return load_catalogue(settings.catalogue)
+
+
+def init(settings: Settings) -> list[int]:
+    """Install or upgrade ferry's state schema in the target; the versions applied now."""
+    with open_database(settings, "target", "installing ferry's state schema") as conn:
+        conn.autocommit = True
+        return ensure_state_schema(conn)
+
+
+def plan(settings: Settings, target: str) -> Plan:
+    """The dependency-ordered phases of an entity or workflow (no connection needed)."""
+    return make_plan(load(settings), target)
+
+
+def migrate(
+    settings: Settings,
+    target: str,
+    *,
+    dry_run: bool = False,
+    restart: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Migrate an entity or workflow with its dependencies; resumes whatever is unfinished."""
+    catalogue = load(settings)
+    the_plan = make_plan(catalogue, target)
+    with RunSession(resolve_endpoints(settings), settings) as session:
+        return run_migrate(
+            session,
+            catalogue,
+            the_plan,
+            batch_size=settings.batch_size,
+            dry_run=dry_run,
+            restart=restart,
+            progress=progress or SilentProgress(),
+        )
+
+
+def status(settings: Settings) -> list[EntityStatus]:
+    """Per entity: source, migrated, quarantined, skipped, target rows, state."""
+    catalogue = load(settings)
+    with (
+        open_database(settings, "source", "counting source rows") as source,
+        open_database(settings, "target", "reading ferry's state") as target,
+    ):
+        source.read_only = True
+        return entity_statuses(source, target, catalogue)

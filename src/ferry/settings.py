@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     target_url: SecretStr | None = Field(
         default=None, description="PostgreSQL URL of the target database."
     )
+    catalogue: str = Field(default="brius", description="The catalogue of entities to migrate.")
     batch_size: int = Field(default=10_000, ge=1, le=1_000_000, description="Rows per batch.")
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,

@@ -6,6 +6,7 @@ dependencies sit in earlier phases. Phases are sorted by name so that a plan is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ferry.catalog.registry import Catalogue
@@ -31,10 +32,14 @@ class Plan:
         }
 
 
-def make_plan(catalogue: Catalogue, target: str, *, with_dependencies: bool = True) -> Plan:
-    """Layer the target's entities (and, by default, their dependencies) by longest path."""
-    names = catalogue.resolve(target)
-    members = catalogue.with_dependencies(names) if with_dependencies else set(names)
+def make_plan(catalogue: Catalogue, target: str) -> Plan:
+    """The plan of an entity or workflow, its dependencies included."""
+    return plan_entities(catalogue, target, catalogue.with_dependencies(catalogue.resolve(target)))
+
+
+def plan_entities(catalogue: Catalogue, label: str, names: Iterable[str]) -> Plan:
+    """Layer exactly these entities by longest dependency path."""
+    members = set(names)
     level: dict[str, int] = {}
 
     def depth(name: str) -> int:
@@ -47,4 +52,4 @@ def make_plan(catalogue: Catalogue, target: str, *, with_dependencies: bool = Tr
         depth(name)
     count = max(level.values(), default=-1) + 1
     phases = tuple(tuple(sorted(n for n in members if level[n] == i)) for i in range(count))
-    return Plan(target, phases)
+    return Plan(label, phases)

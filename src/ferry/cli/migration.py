@@ -1,0 +1,112 @@
+"""`ferry init`, `ferry plan`, `ferry migrate`, `ferry status`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ferry import api
+from ferry.cli.console import out_console
+from ferry.cli.context import state
+from ferry.cli.progress import RichProgress
+
+TargetArgument = Annotated[
+    str, typer.Argument(help="An entity or a workflow of the catalogue (see `ferry plan all`).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, for scripts).")]
+
+
+def register(app: typer.Typer) -> None:
+    for command in (init, plan, migrate, status):
+        app.command()(command)
+
+
+def init() -> None:
+    """Install or upgrade ferry's state schema (schema `ferry`) in the target database."""
+    applied = api.init(state.settings())
+    if applied:
+        out_console.print(f"ferry state schema installed (versions {applied[0]}..{applied[-1]})")
+    else:
+        out_console.print("ferry state schema is up to date")
+
+
+def plan(target: TargetArgument, as_json: JsonOption = False) -> None:
+    """Show the dependency-ordered phases of an entity or workflow (dependencies included)."""
+    the_plan = api.plan(state.settings(), target)
+    if as_json:
+        out_console.print_json(json.dumps(the_plan.as_dict()))
+        return
+    out_console.print(f"plan for {target}: {len(the_plan.entities)} entities")
+    for number, phase in enumerate(the_plan.phases, start=1):
+        out_console.print(f"  phase {number:>2}: {', '.join(phase)}")
+
+
+def migrate(
+    target: TargetArgument,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Rows per batch (default: settings).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Run the same path, write nothing, report counts.")
+    ] = False,
+    restart: Annotated[
+        bool,
+        typer.Option(
+            "--restart", help="Rescan from the first row even if an unfinished run differs."
+        ),
+    ] = False,
+) -> None:
+    """Migrate an entity or workflow, dependencies first; resumes where the last run stopped."""
+    settings = state.settings()
+    if batch_size is not None:
+        settings = settings.model_copy(update={"batch_size": batch_size})
+    with RichProgress() as progress:
+        result = api.migrate(settings, target, dry_run=dry_run, restart=restart, progress=progress)
+    table = Table(
+        "entity",
+        "status",
+        "processed",
+        "migrated",
+        "quarantined",
+        "skipped",
+        "seconds",
+        title=f"run {result.run_id}{' (dry run: nothing written)' if dry_run else ''}",
+    )
+    for entity in result.entities:
+        table.add_row(
+            entity.entity,
+            entity.status,
+            f"{entity.processed:,}",
+            f"{entity.migrated:,}",
+            f"{entity.quarantined:,}",
+            f"{entity.skipped:,}",
+            f"{entity.seconds:.1f}",
+        )
+    out_console.print(table)
+
+
+def status(as_json: JsonOption = False) -> None:
+    """Per entity: source rows, target rows, migrated, quarantined, skipped, state."""
+    statuses = api.status(state.settings())
+    if as_json:
+        document = {"entities": [s.as_dict() for s in statuses]}
+        out_console.print_json(json.dumps(document))
+        return
+    table = Table(
+        "entity", "source", "migrated", "quarantined", "skipped", "target rows", "state", "deps"
+    )
+    for item in statuses:
+        table.add_row(
+            item.entity,
+            f"{item.source_rows:,}",
+            f"{item.migrated:,}",
+            f"{item.quarantined:,}",
+            f"{item.skipped:,}",
+            "-" if item.target_rows is None else f"{item.target_rows:,}",
+            item.state if item.balanced or item.state != "completed" else "unbalanced",
+            "ok" if item.dependencies_complete else "waiting",
+        )
+    out_console.print(table)
