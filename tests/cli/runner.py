@@ -20,7 +20,9 @@ class Result:
         return self.stdout + self.stderr
 
 
-def run_ferry(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 120) -> Result:
+def run_ferry(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 120
+) -> Result:
     """Run `python -m ferry ARGS` in `cwd` with a clean FERRY_* environment plus `env`."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("FERRY_")}
     base["COLUMNS"] = "200"

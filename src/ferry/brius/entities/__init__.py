@@ -1,0 +1,1 @@
+"""The lab's entities, grouped by domain area."""

@@ -1,0 +1,143 @@
+"""People and offices: offices, profiles (one per auth_user), doctors, patients.
+
+There is no doctor table in the legacy database: doctors, patients and staff are all auth_user
+rows. A doctor candidate is a user with a dispatch_usersetting row or an office link who is not
+a patient; patients are users with a dispatch_patient row.
+"""
+
+from __future__ import annotations
+
+from ferry.brius import codes
+from ferry.catalog import coerce
+from ferry.catalog.spec import Column, Entity, Parent, SkipRule, Source
+
+IS_DOCTOR_CANDIDATE = (
+    "(EXISTS (SELECT 1 FROM dispatch_usersetting s WHERE s.user_id = u.id)"
+    " OR EXISTS (SELECT 1 FROM dispatch_office_doctors od WHERE od.user_id = u.id))"
+)
+IS_PATIENT = "EXISTS (SELECT 1 FROM dispatch_patient pp WHERE pp.user_id = u.id)"
+TEST_ACCOUNT = (
+    "(u.email ILIKE '%@brius.com' OR u.email ILIKE '%@mechanodontics.com'"
+    " OR u.email ILIKE '%test%' OR u.email ILIKE '%demo%'"
+    " OR u.first_name ILIKE '%test%' OR u.first_name ILIKE '%demo%'"
+    " OR u.last_name ILIKE '%test%' OR u.last_name ILIKE '%demo%')"
+)
+
+
+def _normalised(column: str) -> str:
+    """Lower-case, trimmed, single-spaced: how the lab compared office addresses."""
+    return "coalesce(lower(regexp_replace(trim(o." + column + "), '\\s+', ' ', 'g')), '')"
+
+
+OFFICES = Entity(
+    name="offices",
+    target="offices",
+    description="Every dispatch_office; duplicates (same normalised address) share one office.",
+    source=Source("dispatch_office o", "o.id"),
+    dedup_key=" || '|' || ".join(
+        _normalised(c) for c in ("name", "address", "city", "state", "zip")
+    ),
+    preexisting_as="office",
+    columns=(
+        Column("name", "o.name"),
+        Column("address", "o.address"),
+        Column("apartment", "o.apt"),
+        Column("city", "o.city"),
+        Column("state", "o.state"),
+        Column("zip_code", "o.zip"),
+        Column("country", "o.country"),
+        Column("phone", "o.phone"),
+        Column("tax_rate", "o.tax_rate", coerce=coerce.fraction_rate),
+        Column("square_customer_id", "o.sq_customer_id"),
+        Column("is_active", "o.valid"),
+        Column("email_notifications", "o.emails"),
+        Column("legacy_office_id", "o.id"),
+    ),
+)
+
+PROFILE_TYPE = (
+    "CASE WHEN p.id IS NOT NULL THEN 'patient'"
+    " WHEN " + IS_DOCTOR_CANDIDATE + " THEN 'doctor'"
+    " WHEN EXISTS (SELECT 1 FROM auth_user_groups g WHERE g.user_id = u.id AND g.group_id = 11)"
+    " THEN 'technician'"
+    " WHEN u.is_superuser THEN 'master'"
+    " WHEN u.is_staff THEN 'admin'"
+    " ELSE 'client' END"
+)
+
+PROFILES = Entity(
+    name="profiles",
+    target="profiles",
+    description="One profile per auth_user, all of them (inactive ones keep is_active false).",
+    source=Source("auth_user u", "u.id", joins="LEFT JOIN dispatch_patient p ON p.user_id = u.id"),
+    preexisting_as="profile",
+    columns=(
+        Column("profile_type", PROFILE_TYPE),
+        Column("first_name", "u.first_name", coerce=coerce.name_or_unknown),
+        Column("last_name", "u.last_name", coerce=coerce.name_or_unknown),
+        Column("email", "u.email", coerce=coerce.email),
+        Column("username", "u.username"),
+        Column("password_hash", "u.password"),
+        Column("is_active", "u.is_active"),
+        Column("archived", "coalesce(p.archived, false)"),
+        Column("suspended", "coalesce(p.suspended, false)"),
+        Column("patient_suffix", "p.suffix", coerce=coerce.blank_is_null),
+        Column("date_of_birth", "p.birthdate"),
+        Column("gender", "p.sex", code=codes.SEX),
+        Column("date_joined", "u.date_joined"),
+        Column("last_login_at", "u.last_login"),
+        Column("legacy_user_id", "u.id"),
+    ),
+)
+
+DOCTORS = Entity(
+    name="doctors",
+    target="doctors",
+    description="Doctor candidates (usersetting or office link) who are not patients.",
+    source=Source("auth_user u", "u.id", where=IS_DOCTOR_CANDIDATE + " AND NOT " + IS_PATIENT),
+    skip_rules=(
+        SkipRule("test_account", TEST_ACCOUNT, "internal or test account (brius/demo/test)"),
+    ),
+    parents=(
+        Parent("profile_id", "profiles", "u.id"),
+        Parent(
+            "primary_office_id",
+            "offices",
+            "(SELECT min(od.office_id) FROM dispatch_office_doctors od WHERE od.user_id = u.id)",
+            required=False,
+        ),
+    ),
+    columns=(
+        Column("doctor_number", "'DOC-' || u.id"),
+        Column("is_active", "u.is_active"),
+        Column("licensed_since", "u.date_joined::date"),
+        Column("joined_practice_at", "u.date_joined"),
+        Column("legacy_user_id", "u.id"),
+    ),
+)
+
+PATIENTS = Entity(
+    name="patients",
+    target="patients",
+    description="Every dispatch_patient (archived ones too); doctor and office are optional.",
+    source=Source("dispatch_patient p", "p.id"),
+    parents=(
+        Parent("profile_id", "profiles", "p.user_id"),
+        Parent("primary_doctor_id", "doctors", "p.doctor_id", required=False),
+        Parent("assigned_office_id", "offices", "p.office_id", required=False),
+    ),
+    columns=(
+        Column("patient_number", "'PAT-' || lpad(p.id::text, 6, '0')"),
+        Column("suffix", "p.suffix", coerce=coerce.blank_is_null),
+        Column("sex", "p.sex", code=codes.SEX),
+        Column("sex_code", "p.sex"),
+        Column("date_of_birth", "p.birthdate"),
+        Column("status", "p.status", code=codes.PATIENT_STATUS),
+        Column("status_code", "p.status"),
+        Column("archived", "coalesce(p.archived, false)"),
+        Column("suspended", "p.suspended"),
+        Column("schemes", "p.schemes", coerce=coerce.json_document),
+        Column("enrolled_at", "p.submitted_at"),
+        Column("legacy_patient_id", "p.id"),
+    ),
+)

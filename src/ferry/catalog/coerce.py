@@ -1,0 +1,101 @@
+"""Small, pure, total coercions of source text.
+
+Each takes the text COPY delivered (or None) and returns a value, a `Fixed` value (the fix's name
+is recorded with the row's mapping) or a `Rejected` reason (the row goes to quarantine). None of
+them raises, whatever the input: that is property-tested. Messages never quote the value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ferry.engine.outcome import Fixed, Rejected
+
+EMAIL_FORMAT = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def blank_is_null(text: str | None) -> str | Fixed | None:
+    """'' (and whitespace) becomes NULL: the legacy app stored both for 'no value'."""
+    if text is not None and not text.strip():
+        return Fixed(None, "empty_string_null")
+    return text
+
+
+def email(text: str | None) -> str | Fixed | None:
+    """An address the target's email_format CHECK accepts; anything else becomes NULL."""
+    if text is None:
+        return None
+    if not text.strip():
+        return Fixed(None, "empty_string_null")
+    if EMAIL_FORMAT.match(text):
+        return text
+    trimmed = text.strip()
+    if EMAIL_FORMAT.match(trimmed):
+        return Fixed(trimmed, "email_trimmed")
+    return Fixed(None, "invalid_email_nulled")
+
+
+def name_or_unknown(text: str | None) -> str | Fixed:
+    """A person's name part; blank becomes 'Unknown' (the target requires one)."""
+    if text is None or not text.strip():
+        return Fixed("Unknown", "blank_name_unknown")
+    return text
+
+
+def decimal_or_reject(label: str):
+    """A coercion to Decimal that rejects text that is not a finite number."""
+
+    def coerce(text: str | None) -> Decimal | Rejected | None:
+        if text is None:
+            return None
+        try:
+            value = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return Rejected(f"invalid_{label}", f"{label} is not a number")
+        if not value.is_finite():
+            return Rejected(f"invalid_{label}", f"{label} is not a finite number")
+        return value
+
+    return coerce
+
+
+_rate = decimal_or_reject("tax_rate")
+
+
+def fraction_rate(text: str | None) -> Decimal | Fixed | Rejected | None:
+    """A rate as a fraction below 1; a percentage (e.g. 10.25) is divided by 100."""
+    value = _rate(text)
+    if not isinstance(value, Decimal):
+        return value
+    if value < 0:
+        return Rejected("invalid_tax_rate", "tax_rate is negative")
+    if value < 1:
+        return value
+    if value < 100:
+        return Fixed(value / 100, "tax_rate_percent")
+    return Rejected("invalid_tax_rate", "tax_rate is 100 or more")
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(name)
+
+
+def json_document(text: str | None) -> str | Fixed | None:
+    """JSON kept as written when PostgreSQL can store it; otherwise kept raw inside an object.
+
+    Empty text becomes NULL. NaN/Infinity are not JSON for PostgreSQL, nor is \\u0000 in jsonb.
+    """
+    if text is None:
+        return None
+    if not text.strip():
+        return Fixed(None, "empty_string_null")
+    try:
+        json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        return Fixed(json.dumps({"raw": text}), "invalid_json_kept_raw")
+    if "\\u0000" in text:  # valid JSON, but jsonb cannot hold a NUL character
+        return Fixed(json.dumps({"raw": text}), "invalid_json_kept_raw")
+    return text
