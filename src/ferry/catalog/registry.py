@@ -80,7 +80,8 @@ class Catalogue:
                     if dep in on_path:
                         cycle = [*path[path.index(dep) :], dep]
                         raise ConfigurationError(
-                            f"Dependency cycle between entities: {' -> '.join(cycle)}."
+                            "Dependency cycle between entities: "
+                            f"{' -> '.join(cycle)} (each depends on the next)."
                         )
                     if dep not in done:
                         stack.append((dep, 0))

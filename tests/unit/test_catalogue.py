@@ -1,0 +1,71 @@
+"""Catalogues are checked as they load; plans put every dependency in an earlier phase."""
+
+import pytest
+
+from ferry.brius.catalogue import CATALOGUE
+from ferry.catalog.registry import Catalogue
+from ferry.catalog.spec import Entity, Parent, Source, Workflow
+from ferry.errors import ConfigurationError, UsageError
+from ferry.plan.planner import make_plan
+
+
+def entity(name: str, *parents: str, after: tuple[str, ...] = ()) -> Entity:
+    return Entity(
+        name=name,
+        target=name,
+        source=Source(name, "id"),
+        parents=tuple(Parent(f"{p}_id", p, f"{p}_id") for p in parents),
+        after=after,
+    )
+
+
+def test_duplicate_names_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match="declares entity a twice"):
+        Catalogue.build("c", [entity("a"), entity("a")])
+
+
+def test_unknown_dependency_is_refused_naming_it() -> None:
+    with pytest.raises(ConfigurationError, match="Entity b depends on unknown entity ghost"):
+        Catalogue.build("c", [entity("a"), entity("b", "a", "ghost")])
+
+
+def test_cycle_is_refused_naming_the_entities() -> None:
+    with pytest.raises(ConfigurationError, match="cycle between entities: a -> c -> b -> a"):
+        Catalogue.build("c", [entity("a", "c"), entity("b", "a"), entity("c", "b")])
+
+
+def test_self_reference_is_not_a_cycle() -> None:
+    catalogue = Catalogue.build("c", [entity("a", "a")])
+    assert make_plan(catalogue, "a").phases == (("a",),)
+
+
+def test_workflow_with_unknown_member_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="Workflow w names unknown entities: nope"):
+        Catalogue.build("c", [entity("a")], [Workflow("w", ("a", "nope"))])
+
+
+def test_unknown_target_is_a_usage_error() -> None:
+    catalogue = Catalogue.build("c", [entity("a")])
+    with pytest.raises(UsageError, match="neither an entity nor a workflow"):
+        make_plan(catalogue, "zzz")
+
+
+def test_phases_respect_dependencies() -> None:
+    catalogue = Catalogue.build(
+        "c",
+        [entity("a"), entity("b", "a"), entity("c", "a"), entity("d", "b", "c"), entity("e")],
+        [Workflow("w", ("d",))],
+    )
+    plan = make_plan(catalogue, "w")
+    assert plan.phases == (("a",), ("b", "c"), ("d",))
+    assert plan.reversed().phases == (("d",), ("b", "c"), ("a",))
+
+
+@pytest.mark.parametrize("target", sorted(CATALOGUE.workflows))
+def test_brius_plans_put_parents_first(target: str) -> None:
+    plan = make_plan(CATALOGUE, target)
+    seen: set[str] = set()
+    for phase in plan.phases:
+        for name in phase:
+            assert set(CATALOGUE.entities[name].depends_on) <= seen, name
+        seen.update(phase)

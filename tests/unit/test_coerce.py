@@ -1,0 +1,77 @@
+"""Coercions are total (a value, a fix or a rejection; never an exception) and stable."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ferry.catalog import coerce
+from ferry.catalog.spec import CodeMap
+from ferry.engine.outcome import Fixed, Rejected
+
+texts = st.one_of(st.none(), st.text(), st.from_regex(r"-?\d{1,4}(\.\d{1,6})?", fullmatch=True))
+COERCIONS = [
+    coerce.blank_is_null,
+    coerce.email,
+    coerce.name_or_unknown,
+    coerce.fraction_rate,
+    coerce.json_document,
+]
+
+
+def value_of(result):
+    return result.value if isinstance(result, Fixed) else result
+
+
+@given(texts)
+def test_coercions_are_total(text) -> None:
+    for function in COERCIONS:
+        function(text)  # must not raise
+
+
+@given(texts)
+def test_coercions_are_idempotent_on_their_own_output(text) -> None:
+    for function in (
+        coerce.blank_is_null,
+        coerce.email,
+        coerce.name_or_unknown,
+        coerce.json_document,
+    ):
+        first = function(text)
+        if isinstance(first, Rejected):
+            continue
+        once = value_of(first)
+        again = function(once if once is None else str(once))
+        assert value_of(again) == once, function.__name__
+
+
+@given(st.text())
+def test_email_output_always_passes_the_target_check(text) -> None:
+    result = value_of(coerce.email(text))
+    assert result is None or coerce.EMAIL_FORMAT.match(result)
+
+
+@given(st.decimals(allow_nan=True, allow_infinity=True))
+def test_rates_end_below_one_or_are_rejected(value: Decimal) -> None:
+    result = coerce.fraction_rate(str(value))
+    if not isinstance(result, Rejected):
+        assert 0 <= value_of(result) < 1
+
+
+def test_examples() -> None:
+    assert coerce.fraction_rate("10.25") == Fixed(Decimal("0.1025"), "tax_rate_percent")
+    assert coerce.fraction_rate("0.07") == Decimal("0.07")
+    assert coerce.email("jo@gmial.com") == "jo@gmial.com"
+    assert coerce.email("o'brien@x") == Fixed(None, "invalid_email_nulled")
+    assert coerce.name_or_unknown("  ") == Fixed("Unknown", "blank_name_unknown")
+    assert coerce.json_document("{bad") == Fixed('{"raw": "{bad"}', "invalid_json_kept_raw")
+    assert coerce.json_document("NaN") == Fixed('{"raw": "NaN"}', "invalid_json_kept_raw")
+
+
+@given(st.one_of(st.none(), st.text()))
+def test_code_maps_translate_or_reject(text) -> None:
+    codes = CodeMap("status", {1: "a", 2: "b"})
+    result = codes.translate(text)
+    assert result in (None, "a", "b") or (
+        isinstance(result, Rejected) and result.reason == "unknown_code"
+    )
