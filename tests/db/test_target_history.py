@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from importlib.resources import files
 
 import psycopg
 import pytest
@@ -12,48 +13,9 @@ from psycopg import sql
 from ferry.brius.target import HISTORY_STEPS, install_schema, prefill_history
 from tests.db.test_target_schema import owner_database  # noqa: F401 - a fixture
 
-# The legacy tables the history reads, with the columns of REFERENCE section 1.
-LEGACY_TABLES = """
-CREATE TABLE auth_user (
-    id serial PRIMARY KEY, password varchar(128) NOT NULL, last_login timestamptz,
-    is_superuser boolean NOT NULL, username varchar(150) NOT NULL UNIQUE,
-    first_name varchar(150) NOT NULL, last_name varchar(150) NOT NULL, email varchar(254) NOT NULL,
-    is_staff boolean NOT NULL, is_active boolean NOT NULL, date_joined timestamptz NOT NULL
-);
-CREATE TABLE auth_user_groups (
-    id serial PRIMARY KEY, user_id integer NOT NULL, group_id integer NOT NULL
-);
-CREATE TABLE dispatch_patient (
-    id serial PRIMARY KEY, user_id integer NOT NULL UNIQUE, doctor_id integer, office_id integer,
-    birthdate date, sex integer, status integer, archived boolean NOT NULL,
-    suspended boolean NOT NULL, submitted_at timestamptz, updated_at timestamptz,
-    suffix varchar(16), schemes text
-);
-CREATE TABLE dispatch_office (
-    id serial PRIMARY KEY, name varchar(255) NOT NULL, address varchar(255), apt varchar(64),
-    city varchar(128), state varchar(64), zip varchar(32), country varchar(64), phone varchar(32),
-    tax_rate numeric(7, 4), valid boolean NOT NULL, sq_customer_id varchar(255),
-    emails boolean NOT NULL
-);
-CREATE TABLE dispatch_category (
-    id serial PRIMARY KEY, name varchar(100) NOT NULL, parent_id integer
-);
-CREATE TABLE dispatch_role (
-    id serial PRIMARY KEY, name varchar(100) NOT NULL, abbrev varchar(32) NOT NULL,
-    type integer NOT NULL, "order" integer NOT NULL, user_id integer, group_id integer NOT NULL
-);
-CREATE TABLE dispatch_template (
-    id serial PRIMARY KEY, task_name varchar(200) NOT NULL, text_name varchar(200) NOT NULL,
-    action_name varchar(200) NOT NULL, function varchar(100) NOT NULL, status integer NOT NULL,
-    duration integer NOT NULL, category_id integer, predefined boolean NOT NULL,
-    read_only boolean NOT NULL, extensions varchar(200) NOT NULL, alerts boolean NOT NULL,
-    separate boolean NOT NULL
-);
-CREATE TABLE dispatch_bracket (
-    id serial PRIMARY KEY, name varchar(255) NOT NULL, project_id integer NOT NULL,
-    type integer NOT NULL
-);
-"""
+# The legacy helper's schema (REFERENCE section 1), so the history's queries are proven
+# against the same tables the synthetic generator fills.
+LEGACY_TABLES = (files("ferry.brius.legacy") / "sql" / "tables.sql").read_text(encoding="utf-8")
 
 # A few rows with the pathologies the earlier tools met: an invalid office, two offices that
 # normalise to the same address, a percent tax rate, a bad email, a bad suffix, blank names,

@@ -115,11 +115,14 @@ def test_installs_as_non_superuser_owner(owner_database: tuple[str, str]) -> Non
     assert owners == [(role,)]
 
 
-def test_autocommit_off_install_is_committed(new_database: str) -> None:
+def test_install_commits_inside_the_callers_transaction(new_database: str) -> None:
+    """With autocommit off and a transaction already open, install still commits its work."""
     with psycopg.connect(new_database) as conn:
+        conn.execute("SELECT 1")
         install_schema(conn)
-    with psycopg.connect(new_database) as other:
-        assert other.execute("SELECT to_regclass('public.orders')").fetchone()[0] == "orders"
+        with psycopg.connect(new_database) as other:
+            found = other.execute("SELECT to_regclass('public.orders')::text").fetchone()
+        assert found == ("orders",)
 
 
 def test_every_inventory_table_exists(target: psycopg.Connection) -> None:
