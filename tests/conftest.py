@@ -94,3 +94,45 @@ def state_database(server_url: str) -> Iterator[str]:
         ensure_state_schema(conn)
     yield url
     drop_database(server_url, name)
+
+
+TEST_SCALE = 0.02
+TEST_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def legacy_template(server_url: str) -> Iterator[str]:
+    """Name of a template database holding legacy data at TEST_SCALE (built once a session)."""
+    from ferry.brius import legacy
+
+    name = f"ferry_tpl_legacy_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name)
+    with psycopg.connect(url) as conn:
+        legacy.install_schema(conn)
+        legacy.generate(conn, scale=TEST_SCALE, seed=TEST_SEED)
+        conn.commit()
+    yield name
+    drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def target_template(server_url: str) -> Iterator[str]:
+    """Name of a template database with the lab's target schema installed."""
+    from ferry.brius import target
+
+    name = f"ferry_tpl_target_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name)
+    with psycopg.connect(url) as conn:
+        target.install_schema(conn)
+        conn.commit()
+    yield name
+    drop_database(server_url, name)
+
+
+@pytest.fixture
+def worlds(database_factory, legacy_template: str, target_template: str) -> dict[str, str]:
+    """Fresh copies of the legacy and target databases: FERRY_SOURCE_URL / FERRY_TARGET_URL."""
+    return {
+        "FERRY_SOURCE_URL": database_factory(legacy_template),
+        "FERRY_TARGET_URL": database_factory(target_template),
+    }

@@ -1,0 +1,136 @@
+"""The engine's promises on the lab's core chain (scale 0.02): exactly once, whatever happens.
+
+- killed with SIGKILL at many points, then run again: identical to an uninterrupted run;
+- its target connection terminated mid-batch: the batch is retried and the run completes;
+- a second concurrent run is refused, naming the holder;
+- rows migrated earlier by another tool (random UUIDs + mappings) are kept and referenced.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ferry.brius import target as brius_target
+from ferry.errors import ExitCode
+from ferry.state.lock import RUN_LOCK_KEY
+from tests.cli.runner import run_ferry
+from tests.e2e.helpers import (
+    assert_accounting_holds,
+    committed_batches,
+    fingerprint,
+    finish,
+    start_ferry,
+    wait_until,
+)
+
+CORE = ["offices", "profiles", "doctors", "patients", "orders"]
+SMALL_BATCHES = ["--batch-size", "40"]
+
+
+@pytest.fixture
+def twin_worlds(database_factory, legacy_template: str, target_template: str):
+    """Two targets fed by the same legacy copy: one for a clean run, one to torture."""
+    source = database_factory(legacy_template)
+    return [
+        {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": database_factory(target_template)}
+        for _ in range(2)
+    ]
+
+
+def test_migrate_orders_accounts_for_every_row(tmp_path: Path, worlds) -> None:
+    result = run_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=worlds)
+    assert result.exit_code == 0, result.output
+    assert_accounting_holds(tmp_path, worlds, CORE)
+
+
+def test_sigkill_at_any_point_then_resume_equals_clean_run(tmp_path: Path, twin_worlds) -> None:
+    clean, tortured = twin_worlds
+    assert run_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=clean).exit_code == 0
+    total = committed_batches(clean["FERRY_TARGET_URL"])
+    rng = random.Random(20261124)
+    kills = 0
+    for _ in range(6):
+        done = committed_batches(tortured["FERRY_TARGET_URL"])
+        process = start_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=tortured)
+        goal = done + rng.randint(1, max(2, total // 6))
+        wait_until(
+            lambda: (
+                committed_batches(tortured["FERRY_TARGET_URL"]) >= goal
+                or process.poll() is not None
+            )
+        )
+        wait_until(lambda: False, timeout=rng.uniform(0, 0.05))  # land anywhere in a batch
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        finish(process)
+    assert kills >= 3, "the run finished before it could be interrupted"
+    final = run_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=tortured)
+    assert final.exit_code == 0, final.output
+    assert fingerprint(tortured["FERRY_TARGET_URL"], CORE) == fingerprint(
+        clean["FERRY_TARGET_URL"], CORE
+    )
+    assert_accounting_holds(tmp_path, tortured, CORE)
+
+
+def test_terminated_target_connection_is_retried(tmp_path: Path, worlds) -> None:
+    process = start_ferry("--batch-size", "20", "migrate", "orders", cwd=tmp_path, env=worlds)
+    assert wait_until(lambda: committed_batches(worlds["FERRY_TARGET_URL"]) >= 3)
+    with psycopg.connect(worlds["FERRY_TARGET_URL"], autocommit=True) as conn:
+        terminated = conn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name LIKE 'ferry run % target'"
+        ).fetchone()[0]
+    result = finish(process)
+    assert terminated == 1
+    assert result.exit_code == 0, result.output
+    assert "retrying" in result.stderr
+    assert_accounting_holds(tmp_path, worlds, CORE)
+
+
+def test_second_concurrent_run_is_refused(tmp_path: Path, worlds) -> None:
+    with psycopg.connect(worlds["FERRY_TARGET_URL"], autocommit=True) as holder:
+        holder.execute("SET application_name = 'ferry run 41 lock'")
+        holder.execute("SELECT pg_advisory_lock(%s)", (RUN_LOCK_KEY,))
+        result = run_ferry("migrate", "orders", cwd=tmp_path, env=worlds)
+    assert result.exit_code == ExitCode.STATE, result.output
+    assert "Another ferry run holds this target: ferry run 41 lock" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_rows_of_earlier_tools_are_kept_and_referenced(tmp_path: Path, worlds) -> None:
+    with (
+        psycopg.connect(worlds["FERRY_SOURCE_URL"]) as source,
+        psycopg.connect(worlds["FERRY_TARGET_URL"]) as target,
+    ):
+        brius_target.prefill_history(source, target)
+        target.commit()
+        earlier = dict(
+            target.execute(
+                "SELECT legacy_id, new_id FROM public.migration_mappings WHERE entity_type = 'profile'"
+            ).fetchall()
+        )
+    assert earlier
+    result = run_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=worlds)
+    assert result.exit_code == 0, result.output
+    with psycopg.connect(worlds["FERRY_TARGET_URL"]) as conn:
+        doctors = conn.execute("SELECT d.legacy_user_id, d.profile_id FROM doctors d").fetchall()
+        patients = conn.execute(
+            "SELECT m.legacy_id, p.profile_id FROM patients p"
+            " JOIN ferry.migration_mappings m ON m.entity = 'patients' AND m.new_id = p.id"
+        ).fetchall()
+        profiles_written = conn.execute(
+            "SELECT count(*) FROM ferry.migration_mappings WHERE entity = 'profiles'"
+            " AND origin = 'ferry'"
+        ).fetchone()[0]
+    assert doctors and all(earlier[user] == profile for user, profile in doctors)
+    with psycopg.connect(worlds["FERRY_SOURCE_URL"]) as conn:
+        user_of = dict(conn.execute("SELECT id, user_id FROM dispatch_patient").fetchall())
+    assert patients and all(earlier[user_of[pid]] == profile for pid, profile in patients)
+    assert profiles_written == 0  # every profile existed already
+    assert_accounting_holds(tmp_path, worlds, CORE)
