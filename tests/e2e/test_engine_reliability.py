@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import signal
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -58,12 +59,7 @@ def test_sigkill_at_any_point_then_resume_equals_clean_run(tmp_path: Path, twin_
         done = committed_batches(tortured["FERRY_TARGET_URL"])
         process = start_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=tortured)
         goal = done + rng.randint(1, max(2, total // 6))
-        wait_until(
-            lambda: (
-                committed_batches(tortured["FERRY_TARGET_URL"]) >= goal
-                or process.poll() is not None
-            )
-        )
+        wait_until(partial(_reached, tortured["FERRY_TARGET_URL"], goal, process))
         wait_until(lambda: False, timeout=rng.uniform(0, 0.05))  # land anywhere in a batch
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -76,6 +72,10 @@ def test_sigkill_at_any_point_then_resume_equals_clean_run(tmp_path: Path, twin_
         clean["FERRY_TARGET_URL"], CORE
     )
     assert_accounting_holds(tmp_path, tortured, CORE)
+
+
+def _reached(target_url: str, goal: int, process) -> bool:
+    return committed_batches(target_url) >= goal or process.poll() is not None
 
 
 def test_terminated_target_connection_is_retried(tmp_path: Path, worlds) -> None:
@@ -112,7 +112,8 @@ def test_rows_of_earlier_tools_are_kept_and_referenced(tmp_path: Path, worlds) -
         target.commit()
         earlier = dict(
             target.execute(
-                "SELECT legacy_id, new_id FROM public.migration_mappings WHERE entity_type = 'profile'"
+                "SELECT legacy_id, new_id FROM public.migration_mappings"
+                " WHERE entity_type = 'profile'"
             ).fetchall()
         )
     assert earlier
