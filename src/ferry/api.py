@@ -19,10 +19,11 @@ from ferry.db.connect import Side, connect
 from ferry.db.embedded import EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
-from ferry.engine.runner import RunResult, run_migrate
+from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
 from ferry.plan.planner import Plan, make_plan
 from ferry.progress import Progress, SilentProgress
+from ferry.rollback import run_rollback
 from ferry.settings import Settings
 from ferry.state.schema import ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses
@@ -143,15 +144,15 @@ def migrate(
 ) -> RunResult:
     """Migrate an entity or workflow with its dependencies; resumes whatever is unfinished."""
     catalogue = load(settings)
-    the_plan = make_plan(catalogue, target)
+    order = make_plan(catalogue, target).entities
+    options = RunOptions(settings.batch_size, dry_run=dry_run, restart=restart)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_migrate(
             session,
             catalogue,
-            the_plan,
-            batch_size=settings.batch_size,
-            dry_run=dry_run,
-            restart=restart,
+            order,
+            target,
+            options=options,
             progress=progress or SilentProgress(),
         )
 
@@ -165,3 +166,29 @@ def status(settings: Settings) -> list[EntityStatus]:
     ):
         source.read_only = True
         return entity_statuses(source, target, catalogue)
+
+
+def rollback(
+    settings: Settings,
+    target: str,
+    *,
+    cascade: bool = False,
+    include_preexisting: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Delete what ferry wrote for an entity, a workflow or `all`, children first."""
+    catalogue = load(settings)
+    names = list(catalogue.entities) if target == "all" else catalogue.resolve(target)
+    options = RunOptions(settings.batch_size, dry_run=dry_run)
+    with RunSession(resolve_endpoints(settings), settings) as session:
+        return run_rollback(
+            session,
+            catalogue,
+            names,
+            target,
+            cascade=cascade,
+            include_preexisting=include_preexisting,
+            options=options,
+            progress=progress or SilentProgress(),
+        )

@@ -5,92 +5,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from ferry.db.endpoints import Endpoints
 from ferry.engine.keys import legacy_uuid
-from ferry.engine.runner import run_migrate
-from ferry.engine.session import RunSession
 from ferry.errors import StateError
-from ferry.plan.planner import make_plan
-from ferry.progress import SilentProgress
-from ferry.settings import load_settings
 from tests.db import toy
-
-AUTHORS = [
-    (1, "Ann", "ann@example.org", False, "Oslo"),
-    (2, "Bob", "bob at example.org", False, "Rome"),  # refused by the email CHECK
-    (3, "Tess", "t@example.org", True, "Rome"),  # skipped: test account
-    (4, "ann", "ann2@example.org", False, "Oslo"),  # duplicate of 1
-    (5, "Cid", None, False, None),
-]
-BOOKS = [
-    (1, 1, "A", "10.00", 1),
-    (2, 2, "B", "1", 1),  # author quarantined
-    (3, 3, "C", "1", 2),  # author skipped
-    (4, 4, "D", "2", 2),  # author is a duplicate: resolves to Ann's row
-    (5, 99, "E", "1", 1),  # author absent
-    (6, None, "F", "1", 1),  # no author
-    (7, 1, "G", "1", 9),  # unknown status code
-    (8, 5, "H", "12,50", 1),  # fixed: decimal comma
-    (9, 5, "I", "abc", 1),  # rejected: price
-    (10, 5, None, "1", 2),  # refused: NOT NULL title
-] + [(i, 5, f"T{i}", "3.00", 2) for i in range(11, 61)]
-
-
-@pytest.fixture
-def toy_urls(database_factory) -> tuple[str, str]:
-    source, target = database_factory(), database_factory()
-    toy.install(source, target)
-    with psycopg.connect(source) as conn, conn.cursor() as cur:
-        cur.executemany("INSERT INTO authors VALUES (%s, %s, %s, %s, %s)", AUTHORS)
-        cur.executemany("INSERT INTO books VALUES (%s, %s, %s, %s, %s)", BOOKS)
-    return source, target
-
-
-def migrate(urls: tuple[str, str], *, dry_run: bool = False, restart: bool = False, batch_size=7):
-    settings = load_settings(source_url=urls[0], target_url=urls[1])
-    plan = make_plan(toy.CATALOGUE, "everything")
-    with RunSession(Endpoints(*urls, embedded=False), settings) as session:
-        return run_migrate(
-            session,
-            toy.CATALOGUE,
-            plan,
-            batch_size=batch_size,
-            dry_run=dry_run,
-            restart=restart,
-            progress=SilentProgress(),
-        )
-
-
-def outcomes(target: str, entity: str) -> dict[int, str]:
-    """legacy id -> 'migrated' | 'quarantine:<reason>' | 'skipped:<rule>' (must be disjoint)."""
-    with psycopg.connect(target) as conn:
-        rows = conn.execute(
-            "SELECT legacy_id, 'migrated' FROM ferry.migration_mappings WHERE entity = %(e)s"
-            " UNION ALL SELECT legacy_id, 'quarantine:' || reason FROM ferry.quarantine"
-            "  WHERE entity = %(e)s AND NOT resolved"
-            " UNION ALL SELECT legacy_id, 'skipped:' || rule FROM ferry.skipped"
-            "  WHERE entity = %(e)s",
-            {"e": entity},
-        ).fetchall()
-    found: dict[int, str] = {}
-    for legacy_id, outcome in rows:
-        assert legacy_id not in found, f"{entity} {legacy_id} has two outcomes"
-        found[legacy_id] = outcome
-    return found
-
-
-def snapshot(target: str) -> dict[str, list]:
-    with psycopg.connect(target) as conn:
-        return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in (
-                "authors",
-                "books",
-                "ferry.migration_mappings",
-                "ferry.quarantine",
-                "ferry.skipped",
-            )
-        }
+from tests.db.toy import migrate, outcomes, snapshot
 
 
 def test_every_row_has_exactly_one_owed_outcome(toy_urls) -> None:
@@ -117,7 +35,7 @@ def test_every_row_has_exactly_one_owed_outcome(toy_urls) -> None:
         9: "quarantine:unparsable_price",
         10: "quarantine:refused:NotNullViolation",
     }
-    assert len(books) == len(BOOKS)
+    assert len(books) == len(toy.BOOKS)
     with psycopg.connect(toy_urls[1]) as conn:
         messages = dict(
             conn.execute(

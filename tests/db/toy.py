@@ -22,6 +22,12 @@ from ferry.catalog.spec import (
     Source,
     Workflow,
 )
+from ferry.db.endpoints import Endpoints
+from ferry.engine.runner import RunOptions, run_migrate
+from ferry.engine.session import RunSession
+from ferry.plan.planner import make_plan
+from ferry.progress import SilentProgress
+from ferry.settings import load_settings
 
 SOURCE_DDL = """
 CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL, email text, is_test boolean
@@ -94,3 +100,66 @@ def install(source_url: str, target_url: str) -> None:
         conn.execute(SOURCE_DDL)
     with psycopg.connect(target_url) as conn:
         conn.execute(TARGET_DDL)
+
+
+AUTHORS = [
+    (1, "Ann", "ann@example.org", False, "Oslo"),
+    (2, "Bob", "bob at example.org", False, "Rome"),  # refused by the email CHECK
+    (3, "Tess", "t@example.org", True, "Rome"),  # skipped: test account
+    (4, "ann", "ann2@example.org", False, "Oslo"),  # duplicate of 1
+    (5, "Cid", None, False, None),
+]
+BOOKS = [
+    (1, 1, "A", "10.00", 1),
+    (2, 2, "B", "1", 1),  # author quarantined
+    (3, 3, "C", "1", 2),  # author skipped
+    (4, 4, "D", "2", 2),  # author is a duplicate: resolves to Ann's row
+    (5, 99, "E", "1", 1),  # author absent
+    (6, None, "F", "1", 1),  # no author
+    (7, 1, "G", "1", 9),  # unknown status code
+    (8, 5, "H", "12,50", 1),  # fixed: decimal comma
+    (9, 5, "I", "abc", 1),  # rejected: price
+    (10, 5, None, "1", 2),  # refused: NOT NULL title
+] + [(i, 5, f"T{i}", "3.00", 2) for i in range(11, 61)]
+
+
+def migrate(urls: tuple[str, str], *, dry_run: bool = False, restart: bool = False, batch_size=7):
+    settings = load_settings(source_url=urls[0], target_url=urls[1])
+    order = make_plan(CATALOGUE, "everything").entities
+    options = RunOptions(batch_size, dry_run=dry_run, restart=restart)
+    with RunSession(Endpoints(*urls, embedded=False), settings) as session:
+        return run_migrate(
+            session, CATALOGUE, order, "everything", options=options, progress=SilentProgress()
+        )
+
+
+def outcomes(target: str, entity: str) -> dict[int, str]:
+    """legacy id -> 'migrated' | 'quarantine:<reason>' | 'skipped:<rule>' (must be disjoint)."""
+    with psycopg.connect(target) as conn:
+        rows = conn.execute(
+            "SELECT legacy_id, 'migrated' FROM ferry.migration_mappings WHERE entity = %(e)s"
+            " UNION ALL SELECT legacy_id, 'quarantine:' || reason FROM ferry.quarantine"
+            "  WHERE entity = %(e)s AND NOT resolved"
+            " UNION ALL SELECT legacy_id, 'skipped:' || rule FROM ferry.skipped"
+            "  WHERE entity = %(e)s",
+            {"e": entity},
+        ).fetchall()
+    found: dict[int, str] = {}
+    for legacy_id, outcome in rows:
+        assert legacy_id not in found, f"{entity} {legacy_id} has two outcomes"
+        found[legacy_id] = outcome
+    return found
+
+
+def snapshot(target: str) -> dict[str, list]:
+    with psycopg.connect(target) as conn:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in (
+                "authors",
+                "books",
+                "ferry.migration_mappings",
+                "ferry.quarantine",
+                "ferry.skipped",
+            )
+        }

@@ -20,7 +20,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, fo
 
 
 def register(app: typer.Typer) -> None:
-    for command in (init, plan, migrate, status):
+    for command in (init, plan, migrate, status, rollback):
         app.command()(command)
 
 
@@ -73,18 +73,63 @@ def migrate(
         "quarantined",
         "skipped",
         "seconds",
-        title=f"run {result.run_id}{' (dry run: nothing written)' if dry_run else ''}",
+        title=_title(result.run_id, dry_run),
     )
-    for entity in result.entities:
+    for e in result.entities:
         table.add_row(
-            entity.entity,
-            entity.status,
-            f"{entity.processed:,}",
-            f"{entity.migrated:,}",
-            f"{entity.quarantined:,}",
-            f"{entity.skipped:,}",
-            f"{entity.seconds:.1f}",
+            e.entity,
+            e.status,
+            f"{e.processed:,}",
+            f"{e.migrated:,}",
+            f"{e.quarantined:,}",
+            f"{e.skipped:,}",
+            f"{e.seconds:.1f}",
         )
+    out_console.print(table)
+
+
+def _title(run_id: int, dry_run: bool) -> str:
+    return f"run {run_id}" + (" (dry run: nothing was written)" if dry_run else "")
+
+
+def rollback(
+    target: Annotated[
+        str, typer.Argument(help="An entity, a workflow, or `all` (everything ferry wrote).")
+    ],
+    cascade: Annotated[
+        bool, typer.Option("--cascade", help="Also roll back entities that depend on these.")
+    ] = False,
+    include_preexisting: Annotated[
+        bool,
+        typer.Option(
+            "--include-preexisting",
+            help="Also delete rows earlier tools wrote that ferry adopted (never by default).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be deleted; delete nothing.")
+    ] = False,
+) -> None:
+    """Delete exactly what ferry wrote, children before parents; resumable."""
+    with RichProgress() as progress:
+        result = api.rollback(
+            state.settings(),
+            target,
+            cascade=cascade,
+            include_preexisting=include_preexisting,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    table = Table(
+        "entity",
+        "status",
+        "mappings removed",
+        "rows deleted",
+        "seconds",
+        title=_title(result.run_id, dry_run),
+    )
+    for e in result.entities:
+        table.add_row(e.entity, e.status, f"{e.processed:,}", f"{e.deleted:,}", f"{e.seconds:.1f}")
     out_console.print(table)
 
 

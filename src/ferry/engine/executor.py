@@ -55,6 +55,7 @@ class EntityResult:
     migrated: int = 0
     quarantined: int = 0
     skipped: int = 0
+    deleted: int = 0
     seconds: float = 0.0
 
     def add(self, counts: BatchCounts) -> None:
@@ -89,7 +90,7 @@ def with_retries(ctx: RunContext, what: str, attempt: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _on(side: str, action: str, work: Callable[[], T]) -> T:
+def on_database(side: str, action: str, work: Callable[[], T]) -> T:
     """Run database work, turning psycopg failures into ferry errors of that side."""
     try:
         return work()
@@ -120,7 +121,9 @@ def migrate_entity(ctx: RunContext, entity: Entity) -> EntityResult:
 
 
 def _count(ctx: RunContext, entity: Entity) -> tuple[int, int | None]:
-    return _on("source", f"counting {entity.name}", lambda: ctx.session.source().count(entity))
+    return on_database(
+        "source", f"counting {entity.name}", lambda: ctx.session.source().count(entity)
+    )
 
 
 def _prepare(ctx: RunContext, entity: Entity) -> TargetTable:
@@ -134,20 +137,25 @@ def _prepare(ctx: RunContext, entity: Entity) -> TargetTable:
             if adopted:
                 ctx.progress.message(f"{entity.name}: adopted {adopted} mappings of earlier tools")
             checkpoint = control.last_checkpoint(target, entity.name)
-            unfinished = checkpoint is not None and checkpoint.status != "completed"
+            unfinished = (
+                checkpoint is not None
+                and checkpoint.operation == ctx.operation
+                and checkpoint.status != "completed"
+            )
             if unfinished and not ctx.restart and checkpoint.parameters != ctx.parameters:
                 raise StateError(
                     f"Entity {entity.name} was left unfinished by run {checkpoint.run_id} "
                     f"with other parameters ({_differences(checkpoint.parameters, ctx)}); "
                     "run with the same parameters to resume, or pass --restart."
                 )
-            start = None if ctx.restart or checkpoint is None else checkpoint.key
+            resumable = checkpoint is not None and checkpoint.operation != "rollback"
+            start = checkpoint.key if resumable and not ctx.restart else None
             control.start_entity(
                 target, ctx.run_id, entity.name, ctx.operation, start, ctx.parameters
             )
             return table
 
-    return _on("target", f"preparing {entity.name}", work)
+    return on_database("target", f"preparing {entity.name}", work)
 
 
 def _differences(previous: dict, ctx: RunContext) -> str:
@@ -165,11 +173,11 @@ def _one_batch(
     batch retried after a failure starts exactly where the last committed one ended.
     """
     target = ctx.session.target()
-    checkpoint = _on(
+    checkpoint = on_database(
         "target", "reading the checkpoint", lambda: control.last_checkpoint(target, entity.name)
     )
-    after = checkpoint.key if checkpoint else None
-    rows = _on(
+    after = checkpoint.key if checkpoint and checkpoint.operation != "rollback" else None
+    rows = on_database(
         "source",
         f"reading {entity.name}",
         lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size),
@@ -204,7 +212,7 @@ def _one_batch(
             )
         return counts
 
-    return _on("target", f"loading {entity.name}", load)
+    return on_database("target", f"loading {entity.name}", load)
 
 
 def _check_keys(entity: Entity, rows: list, after: int | None) -> None:
@@ -225,4 +233,4 @@ def _finish(ctx: RunContext, entity: Entity, status: str) -> None:
         with target.transaction():
             control.finish_entity(target, ctx.run_id, entity.name, ctx.operation, status)
 
-    _on("target", f"finishing {entity.name}", work)
+    on_database("target", f"finishing {entity.name}", work)

@@ -1,15 +1,18 @@
-"""Running a plan: one run row, the run lock, entities phase by phase.
+"""Running an operation over a plan: one run row, the run lock, entities in order.
 
-An entity that fails stops with its committed batches kept; entities that depend on it are not
-started (they would only quarantine their rows), the others go on. The run then ends with the
-first failure's error, so the exit code tells what went wrong.
+An entity that fails stops with its committed batches kept; entities it blocks (for migrate,
+those that depend on it; for rollback, those it depends on) are not started, the others go on.
+The run then ends with the first failure's error, so the exit code tells what went wrong.
+In a dry run everything, the run row included, happens in one transaction that is rolled back.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import psycopg
 
@@ -18,100 +21,129 @@ from ferry.db.failures import statement_failure
 from ferry.engine.executor import EntityResult, RunContext, migrate_entity
 from ferry.engine.session import RunSession
 from ferry.errors import FerryError
-from ferry.plan.planner import Plan
 from ferry.progress import Progress
 from ferry.state import control
 from ferry.state.schema import ensure_state_schema
+
+EntityWork = Callable[[RunContext, str], EntityResult]
 
 
 @dataclass
 class RunResult:
     run_id: int
-    plan: Plan
+    operation: str
+    target: str
     dry_run: bool
     entities: list[EntityResult] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
 
 
-def catalogue_fingerprint(catalogue: Catalogue, names: list[str]) -> str:
-    """Changes when a declaration of these entities changes (part of a run's parameters)."""
-    text = "\n".join(repr(catalogue.entities[name]) for name in sorted(names))
+@dataclass(frozen=True)
+class RunOptions:
+    batch_size: int
+    dry_run: bool = False
+    restart: bool = False
+
+
+def catalogue_fingerprint(catalogue: Catalogue, name: str) -> str:
+    """Changes when the entity's declaration changes (part of a run's parameters).
+
+    Functions are named by module and qualified name, so the fingerprint is the same in every
+    process (a repr would include memory addresses).
+    """
+    declaration = asdict(catalogue.entities[name])
+    text = json.dumps(
+        declaration, sort_keys=True, default=lambda f: f"{f.__module__}.{f.__qualname__}"
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def run_migrate(
+def run_plan(
     session: RunSession,
-    catalogue: Catalogue,
-    plan: Plan,
+    operation: str,
+    target: str,
+    order: list[str],
     *,
-    batch_size: int,
-    dry_run: bool,
-    restart: bool,
+    work: EntityWork,
+    blockers: Callable[[str], set[str]],
+    parameters: Callable[[str], dict],
+    options: RunOptions,
     progress: Progress,
 ) -> RunResult:
-    """Migrate the plan's entities in order; in a dry run everything is rolled back."""
+    """Apply `work` to each entity of `order` under one run row and the run lock."""
     session.lock()
-    target = session.target()
-    everything = target.transaction(force_rollback=True) if dry_run else nullcontext()
+    target_conn = session.target()
+    everything = target_conn.transaction(force_rollback=True) if options.dry_run else nullcontext()
     with everything:
-        return _run(session, catalogue, plan, batch_size, dry_run, restart, progress)
-
-
-def _run(
-    session: RunSession,
-    catalogue: Catalogue,
-    plan: Plan,
-    batch_size: int,
-    dry_run: bool,
-    restart: bool,
-    progress: Progress,
-) -> RunResult:
-    target = session.target()
-    try:
-        with target.transaction():
-            ensure_state_schema(target)
-            run_id = control.start_run(target, "migrate", plan.target, {}, dry_run)
-    except Exception as exc:
-        raise _as_target_error(exc, "starting the run") from None
-    session.name_run(run_id)
-    result = RunResult(run_id, plan, dry_run)
-    failures: list[FerryError] = []
-    failed: set[str] = set()
-    for entity_name in plan.entities:
-        entity = catalogue.entities[entity_name]
-        if failed & catalogue.with_dependencies([entity_name]):
-            result.blocked.append(entity_name)
-            failed.add(entity_name)
-            continue
-        parameters = {
-            "batch_size": batch_size,
-            "catalogue": catalogue_fingerprint(catalogue, [entity_name]),
-        }
-        ctx = RunContext(
-            session, run_id, "migrate", parameters, batch_size, dry_run, restart, progress
-        )
         try:
-            result.entities.append(migrate_entity(ctx, entity))
-        except FerryError as exc:
-            failures.append(exc)
-            failed.add(entity_name)
-            result.entities.append(EntityResult(entity_name, status="failed"))
-            progress.entity_finished(entity_name, "failed")
-            _record_failure(session, run_id, entity_name, exc)
-    _finish(session, run_id, failures)
+            with target_conn.transaction():
+                ensure_state_schema(target_conn)
+                run_id = control.start_run(target_conn, operation, target, {}, options.dry_run)
+        except psycopg.Error as exc:
+            raise statement_failure(exc, "target", "starting the run") from None
+        session.name_run(run_id)
+        result = RunResult(run_id, operation, target, options.dry_run)
+        failures: list[FerryError] = []
+        failed: set[str] = set()
+        for name in order:
+            if failed & blockers(name):
+                result.blocked.append(name)
+                failed.add(name)
+                continue
+            ctx = RunContext(
+                session,
+                run_id,
+                operation,
+                parameters(name),
+                options.batch_size,
+                options.dry_run,
+                options.restart,
+                progress,
+            )
+            try:
+                result.entities.append(work(ctx, name))
+            except FerryError as exc:
+                failures.append(exc)
+                failed.add(name)
+                result.entities.append(EntityResult(name, status="failed"))
+                progress.entity_finished(name, "failed")
+                _record_failure(session, run_id, name, operation, exc)
+        _finish(session, run_id, failures)
     if failures:
         raise failures[0]
     return result
 
 
-def _as_target_error(exc: Exception, action: str) -> Exception:
-    if isinstance(exc, psycopg.Error):
-        return statement_failure(exc, "target", action)
-    return exc
+def run_migrate(
+    session: RunSession,
+    catalogue: Catalogue,
+    order: list[str],
+    target: str,
+    *,
+    options: RunOptions,
+    progress: Progress,
+) -> RunResult:
+    """Migrate entities in dependency order; resumes each from its checkpoint."""
+    return run_plan(
+        session,
+        "migrate",
+        target,
+        order,
+        work=lambda ctx, name: migrate_entity(ctx, catalogue.entities[name]),
+        blockers=lambda name: catalogue.with_dependencies([name]) - {name},
+        parameters=lambda name: {
+            "batch_size": options.batch_size,
+            "catalogue": catalogue_fingerprint(catalogue, name),
+        },
+        options=options,
+        progress=progress,
+    )
 
 
-def _record_failure(session: RunSession, run_id: int, entity: str, exc: FerryError) -> None:
-    """Best effort: the failure is also in the exception the caller gets."""
+def _record_failure(
+    session: RunSession, run_id: int, entity: str, operation: str, exc: FerryError
+) -> None:
+    """Best effort: the failure also travels in the exception the caller gets."""
     try:
         target = session.target()
         with target.transaction():
@@ -119,13 +151,13 @@ def _record_failure(session: RunSession, run_id: int, entity: str, exc: FerryErr
                 target,
                 run_id,
                 entity,
-                "migrate",
+                operation,
                 "failed",
                 type(exc).__name__,
                 getattr(exc, "sqlstate", None),
                 exc.sentence,
             )
-    except Exception:  # the database may be the thing that failed
+    except (psycopg.Error, FerryError):  # the database may be what failed
         session.reset()
 
 
@@ -138,5 +170,5 @@ def _finish(session: RunSession, run_id: int, failures: list[FerryError]) -> Non
                 control.finish_run(target, run_id, "failed", type(first).__name__, first.sentence)
             else:
                 control.finish_run(target, run_id, "completed")
-    except Exception:  # the failure being reported matters more
+    except (psycopg.Error, FerryError):
         session.reset()

@@ -27,6 +27,7 @@ class Checkpoint:
     parameters: dict
     status: str
     run_id: int
+    operation: str
 
 
 def start_run(
@@ -62,10 +63,13 @@ def finish_run(
 
 
 def last_checkpoint(conn: psycopg.Connection, entity: str) -> Checkpoint | None:
-    """The latest migrate/sync summary of `entity` (any run), if there is one."""
+    """The latest migrate, sync or rollback summary of `entity` (any run), if there is one.
+
+    A rollback's summary carries no checkpoint: after it, migration starts from the first key.
+    """
     row = conn.execute(
-        "SELECT checkpoint_key, parameters, status, run_id FROM ferry.migration_control"
-        " WHERE entity = %s AND operation IN ('migrate', 'sync') AND batch IS NULL"
+        "SELECT checkpoint_key, parameters, status, run_id, operation FROM ferry.migration_control"
+        " WHERE entity = %s AND operation IN ('migrate', 'sync', 'rollback') AND batch IS NULL"
         " ORDER BY id DESC LIMIT 1",
         (entity,),
     ).fetchone()

@@ -138,4 +138,6 @@ def _state(last: LastRun | None, accounted: int, source_rows: int) -> str:
         return "failed"
     if last.operation in ("migrate", "sync") and last.status == "completed":
         return "completed" if accounted == source_rows else "partial"
+    if last.operation == "rollback" and last.status == "completed" and accounted == 0:
+        return "pending"
     return "partial"

@@ -1,0 +1,197 @@
+"""`ferry rollback`: delete exactly what ferry wrote, children before parents.
+
+Rows are found through `ferry.migration_mappings` (origin 'ferry'; with `include_preexisting`
+also the rows of earlier tools that ferry adopted) and deleted in batches, each batch with its
+mappings and control row in one transaction, so a killed rollback resumes where it stopped.
+A row shared by several legacy ids (deduplication) goes with the last of its mappings.
+Quarantine entries of the entity are closed and its skip records removed: the entity is as if
+never migrated, and its checkpoint starts again from the first key.
+
+Refused, with one sentence, while an entity outside the rollback still has rows that depend on
+one inside it, unless `cascade` adds those dependents (transitively) to the rollback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import psycopg
+from psycopg import sql
+
+from ferry.catalog.registry import Catalogue
+from ferry.engine.executor import EntityResult, RunContext, on_database, with_retries
+from ferry.engine.runner import RunOptions, RunResult, run_plan
+from ferry.engine.session import RunSession
+from ferry.errors import StateError
+from ferry.plan.planner import plan_entities
+from ferry.progress import Progress
+from ferry.state import control
+from ferry.state.schema import current_version
+
+T = TypeVar("T")
+
+
+def rollback_set(catalogue: Catalogue, names: list[str], cascade: bool) -> set[str]:
+    chosen = set(names)
+    if cascade:
+        pending = list(names)
+        while pending:
+            for dependent in catalogue.dependents(pending.pop()):
+                if dependent not in chosen:
+                    chosen.add(dependent)
+                    pending.append(dependent)
+    return chosen
+
+
+def mapping_counts(conn: psycopg.Connection, origins: list[str]) -> dict[str, int]:
+    return dict(
+        conn.execute(
+            "SELECT entity, count(*) FROM ferry.migration_mappings WHERE origin = ANY(%s)"
+            " GROUP BY entity",
+            (origins,),
+        ).fetchall()
+    )
+
+
+def check_no_stranded(catalogue: Catalogue, chosen: set[str], counts: dict[str, int]) -> None:
+    """Refuse when a dependent outside the rollback still has rows."""
+    stranded = sorted(
+        {
+            dependent
+            for name in chosen
+            for dependent in catalogue.dependents(name)
+            if dependent not in chosen and counts.get(dependent, 0) > 0
+        }
+    )
+    if stranded:
+        listed = ", ".join(f"{d} ({counts[d]:,} rows)" for d in stranded)
+        raise StateError(
+            f"Rolling back {', '.join(sorted(chosen))} would strand rows of {listed}; roll "
+            "those back first or pass --cascade."
+        )
+
+
+def _delete_batch(table: str, entity: str, origins: list[str], limit: int) -> sql.Composed:
+    schema, _, name = table.rpartition(".")
+    return sql.SQL(
+        "WITH doomed AS ("
+        "  SELECT legacy_id, new_id FROM ferry.migration_mappings"
+        "  WHERE entity = {entity} AND origin = ANY({origins})"
+        "  ORDER BY legacy_id LIMIT {limit}),"
+        " deleted AS ("
+        "  DELETE FROM {table} t WHERE t.id IN (SELECT new_id FROM doomed)"
+        "  AND NOT EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
+        "   AND k.new_id = t.id AND k.legacy_id NOT IN (SELECT legacy_id FROM doomed))"
+        "  RETURNING 1),"
+        " unmapped AS ("
+        "  DELETE FROM ferry.migration_mappings m USING doomed d"
+        "  WHERE m.entity = {entity} AND m.legacy_id = d.legacy_id RETURNING m.legacy_id)"
+        " SELECT (SELECT count(*) FROM unmapped), (SELECT count(*) FROM deleted),"
+        " (SELECT max(legacy_id) FROM unmapped)"
+    ).format(
+        entity=sql.Literal(entity),
+        origins=sql.Literal(origins),
+        limit=sql.Literal(limit),
+        table=sql.Identifier(schema or "public", name),
+    )
+
+
+def rollback_entity(
+    ctx: RunContext, catalogue: Catalogue, name: str, origins: list[str]
+) -> EntityResult:
+    """Delete the entity's rows batch by batch; `processed` counts mappings, `deleted` rows."""
+    result = EntityResult(name)
+    started = time.monotonic()
+    statement = _delete_batch(catalogue.entities[name].target, name, origins, ctx.batch_size)
+
+    def start() -> int:
+        target = ctx.session.target()
+        with target.transaction():
+            control.start_entity(target, ctx.run_id, name, "rollback", None, ctx.parameters)
+            return mapping_counts(target, origins).get(name, 0)
+
+    ctx.progress.entity_started(name, _on_target(ctx, name, "starting", start))
+
+    def one_batch() -> tuple[int, int]:
+        target = ctx.session.target()
+        with target.transaction():
+            removed, deleted, last_key = target.execute(statement).fetchone()
+            if not removed:
+                _close_records(target, name)
+                control.finish_entity(target, ctx.run_id, name, "rollback", "completed")
+                return 0, 0
+            batch = control.next_batch_number(target, ctx.run_id, name)
+            record = control.BatchRecord(
+                ctx.run_id,
+                name,
+                "rollback",
+                batch,
+                removed,
+                0,
+                0,
+                0,
+                None,
+                last_key,
+                datetime.now(UTC),
+            )
+            control.record_batch(target.cursor(), record)
+            return removed, deleted
+
+    while True:
+        removed, deleted = _on_target(ctx, name, "rolling back", one_batch)
+        if not removed:
+            break
+        result.processed += removed
+        result.deleted += deleted
+        ctx.progress.batch_done(name, removed, 0, 0, 0)
+    result.status = "completed"
+    result.seconds = time.monotonic() - started
+    ctx.progress.entity_finished(name, result.status)
+    return result
+
+
+def _on_target(ctx: RunContext, name: str, doing: str, work: Callable[[], T]) -> T:
+    return with_retries(ctx, name, lambda: on_database("target", f"{doing} {name}", work))
+
+
+def _close_records(target: psycopg.Connection, name: str) -> None:
+    target.execute(
+        "UPDATE ferry.quarantine SET resolved = true, resolved_at = clock_timestamp()"
+        " WHERE entity = %s AND NOT resolved",
+        (name,),
+    )
+    target.execute("DELETE FROM ferry.skipped WHERE entity = %s", (name,))
+
+
+def run_rollback(
+    session: RunSession,
+    catalogue: Catalogue,
+    names: list[str],
+    target: str,
+    *,
+    cascade: bool,
+    include_preexisting: bool,
+    options: RunOptions,
+    progress: Progress,
+) -> RunResult:
+    """Roll back the named entities (and, with cascade, their dependents), children first."""
+    origins = ["ferry", "preexisting"] if include_preexisting else ["ferry"]
+    chosen = rollback_set(catalogue, names, cascade)
+    conn = session.target()
+    counts = mapping_counts(conn, ["ferry", "preexisting"]) if current_version(conn) else {}
+    check_no_stranded(catalogue, chosen, counts)
+    order = plan_entities(catalogue, target, chosen).reversed().entities
+    return run_plan(
+        session,
+        "rollback",
+        target,
+        order,
+        work=lambda ctx, name: rollback_entity(ctx, catalogue, name, origins),
+        blockers=lambda name: set(catalogue.dependents(name)),
+        parameters=lambda name: {"origins": origins},
+        options=options,
+        progress=progress,
+    )
