@@ -21,12 +21,13 @@ from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
-from ferry.plan.planner import Plan, make_plan
+from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
 from ferry.rollback import run_rollback
 from ferry.settings import Settings
 from ferry.state.schema import ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses
+from ferry.validate.runner import run_validate
 
 if TYPE_CHECKING:
     from ferry.brius import legacy
@@ -190,5 +191,25 @@ def rollback(
             cascade=cascade,
             include_preexisting=include_preexisting,
             options=options,
+            progress=progress or SilentProgress(),
+        )
+
+
+def validate(settings: Settings, target: str, *, progress: Progress | None = None) -> RunResult:
+    """Validate an entity, a workflow (with its dependencies) or `final` (everything)."""
+    catalogue = load(settings)
+    if target == "final":
+        order = plan_entities(catalogue, target, catalogue.entities).entities
+    elif target in catalogue.entities:
+        order = [target]
+    else:
+        order = make_plan(catalogue, target).entities
+    with RunSession(resolve_endpoints(settings), settings) as session:
+        return run_validate(
+            session,
+            catalogue,
+            order,
+            target,
+            options=RunOptions(settings.batch_size),
             progress=progress or SilentProgress(),
         )

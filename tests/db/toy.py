@@ -28,6 +28,7 @@ from ferry.engine.session import RunSession
 from ferry.plan.planner import make_plan
 from ferry.progress import SilentProgress
 from ferry.settings import load_settings
+from ferry.validate.runner import run_validate
 
 SOURCE_DDL = """
 CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL, email text, is_test boolean
@@ -90,6 +91,7 @@ BOOKS = Entity(
         Column("legacy_book_id", "b.id"),
     ),
     money_columns=("price",),
+    money_owner="author_id",
 )
 
 CATALOGUE = Catalogue.build("toy", [AUTHORS, BOOKS], [Workflow("everything", ("authors", "books"))])
@@ -163,3 +165,12 @@ def snapshot(target: str) -> dict[str, list]:
                 "ferry.skipped",
             )
         }
+
+
+def validate(urls: tuple[str, str], target: str = "everything"):
+    settings = load_settings(source_url=urls[0], target_url=urls[1])
+    order = make_plan(CATALOGUE, target).entities
+    with RunSession(Endpoints(*urls, embedded=False), settings) as session:
+        return run_validate(
+            session, CATALOGUE, order, target, options=RunOptions(4), progress=SilentProgress()
+        )

@@ -73,6 +73,15 @@ class SkipRule:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A declared validation: SQL over the target returning the legacy ids that break a rule."""
+
+    name: str
+    sql: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Source:
     """Where an entity reads: `FROM relation [joins] WHERE where`, keyed by an integer `key`."""
 
@@ -98,6 +107,16 @@ class Entity:
     preexisting_as: str | None = None
     description: str = ""
     money_columns: tuple[str, ...] = ()
+    money_owner: str | None = None
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def legacy_column(self) -> str | None:
+        """The target column that keeps the legacy key (the column declared as the key)."""
+        for column in self.columns:
+            if column.expr == self.source.key:
+                return column.name
+        return None
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -116,6 +135,7 @@ class Workflow:
 
 
 __all__ = [
+    "Check",
     "CodeMap",
     "Coercion",
     "Column",

@@ -12,6 +12,8 @@ from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
 from ferry.cli.progress import RichProgress
+from ferry.engine.runner import RunResult
+from ferry.errors import ValidationFailed
 
 TargetArgument = Annotated[
     str, typer.Argument(help="An entity or a workflow of the catalogue (see `ferry plan all`).")
@@ -20,7 +22,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, fo
 
 
 def register(app: typer.Typer) -> None:
-    for command in (init, plan, migrate, status, rollback):
+    for command in (init, plan, migrate, status, validate, rollback):
         app.command()(command)
 
 
@@ -86,6 +88,97 @@ def migrate(
             f"{e.seconds:.1f}",
         )
     out_console.print(table)
+
+
+def validate(
+    target: Annotated[
+        str,
+        typer.Argument(help="An entity, a workflow (with its dependencies), or `final` (all)."),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Verify every migrated row: accounting, keys, integrity, content, money; exit 7 on failure."""
+    with RichProgress() as progress:
+        result = api.validate(state.settings(), target, progress=progress)
+    failed = [e for e in result.entities if e.status != "passed"]
+    if as_json:
+        out_console.print_json(json.dumps(validation_document(result)))
+    else:
+        render_validation(result)
+    if failed:
+        raise ValidationFailed(
+            f"Validation of {target} failed for {len(failed)} entit"
+            f"{'y' if len(failed) == 1 else 'ies'} ({', '.join(e.entity for e in failed)}); "
+            f"the findings name the legacy ids (run {result.run_id})."
+        )
+
+
+def validation_document(result: RunResult) -> dict:
+    return {
+        "run_id": result.run_id,
+        "target": result.target,
+        "entities": [
+            {
+                "entity": e.entity,
+                "status": e.status,
+                "source": e.processed,
+                "migrated": e.migrated,
+                "quarantined": e.quarantined,
+                "skipped": e.skipped,
+                "verified": e.verified,
+                "checks": [
+                    {
+                        "check": c.check,
+                        "passed": c.passed,
+                        "checked": c.checked,
+                        "failed": c.failed,
+                        "detail": c.detail,
+                        "legacy_ids": c.legacy_ids,
+                    }
+                    for c in e.checks
+                ],
+            }
+            for e in result.entities
+        ],
+    }
+
+
+def render_validation(result: RunResult) -> None:
+    table = Table(
+        "entity",
+        "source",
+        "migrated",
+        "quarantined",
+        "skipped",
+        "verified",
+        "failed checks",
+        "status",
+        title=f"validation run {result.run_id}",
+    )
+    for e in result.entities:
+        failed = [c for c in e.checks if not c.passed]
+        table.add_row(
+            e.entity,
+            f"{e.processed:,}",
+            f"{e.migrated:,}",
+            f"{e.quarantined:,}",
+            f"{e.skipped:,}",
+            f"{e.verified:,}",
+            str(len(failed)),
+            e.status,
+        )
+    out_console.print(table)
+    for e in result.entities:
+        for check in e.checks:
+            if not check.passed:
+                ids = ", ".join(map(str, check.legacy_ids[:20]))
+                more = " ..." if len(check.legacy_ids) > 20 else ""
+                out_console.print(
+                    f"{e.entity} {check.check}: {check.detail}"
+                    + (f" (legacy ids {ids}{more})" if ids else ""),
+                    markup=False,
+                    highlight=False,
+                )
 
 
 def _title(run_id: int, dry_run: bool) -> str:

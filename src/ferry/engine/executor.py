@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
@@ -56,7 +56,9 @@ class EntityResult:
     quarantined: int = 0
     skipped: int = 0
     deleted: int = 0
+    verified: int = 0
     seconds: float = 0.0
+    checks: list = field(default_factory=list)
 
     def add(self, counts: BatchCounts) -> None:
         self.processed += counts.processed

@@ -6,6 +6,8 @@ entity's declaration; every identifier is quoted and every value is a literal or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from psycopg import sql
 
 from ferry.catalog.spec import Entity, Parent
@@ -112,18 +114,28 @@ def keys_to_insert(stage: sql.Identifier) -> sql.Composed:
     return sql.SQL("SELECT _key FROM {} WHERE _status = 'insert' ORDER BY _key").format(stage)
 
 
-def insert_rows(
-    stage: sql.Identifier, table: TargetTable, entity: Entity, names: StageNames
-) -> sql.Composed:
-    """INSERT the chosen keys of the stage into the target, parents resolved by join."""
-    target_columns = [sql.Identifier("id")]
+@dataclass(frozen=True)
+class Expected:
+    """The target row a stage row becomes: column names, value expressions, parent joins.
+
+    The same expressions feed the INSERT of a migration and the comparison of a validation,
+    so that what is verified is exactly what is written.
+    """
+
+    columns: list[sql.Identifier]
+    values: list[sql.Composable]
+    joins: sql.Composable
+
+
+def expected_row(table: TargetTable, entity: Entity, names: StageNames) -> Expected:
+    columns = [sql.Identifier("id")]
     values: list[sql.Composable] = [
         sql.SQL("ferry.legacy_uuid({}, s._key)").format(sql.Literal(entity.name))
     ]
     joins: list[sql.Composable] = []
     for index, parent in enumerate(entity.parents):
         alias = sql.Identifier(f"m{index}")
-        target_columns.append(sql.Identifier(parent.column))
+        columns.append(sql.Identifier(parent.column))
         values.append(sql.SQL("{}.new_id").format(alias))
         joins.append(
             sql.SQL(
@@ -137,17 +149,25 @@ def insert_rows(
             )
         )
     for column in names.columns:
-        target_columns.append(sql.Identifier(column))
+        columns.append(sql.Identifier(column))
         values.append(table.cast(column, sql.SQL("s.{}").format(sql.Identifier(column))))
+    return Expected(columns, values, sql.SQL(" ").join(joins))
+
+
+def insert_rows(
+    stage: sql.Identifier, table: TargetTable, entity: Entity, names: StageNames
+) -> sql.Composed:
+    """INSERT the chosen keys of the stage into the target, parents resolved by join."""
+    expected = expected_row(table, entity, names)
     return sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT {values} FROM {stage} s {joins}"
         " WHERE s._status = 'insert' AND s._key = ANY(%(keys)s)"
     ).format(
         table=table.identifier,
-        columns=sql.SQL(", ").join(target_columns),
-        values=sql.SQL(", ").join(values),
+        columns=sql.SQL(", ").join(expected.columns),
+        values=sql.SQL(", ").join(expected.values),
         stage=stage,
-        joins=sql.SQL(" ").join(joins),
+        joins=expected.joins,
     )
 
 

@@ -75,6 +75,13 @@ def select_batch(entity: Entity, after: int | None, limit: int | None) -> sql.Co
     return query
 
 
+def keys_query(entity: Entity) -> sql.Composed:
+    """Every key the entity reads, in order (for locating rows without an outcome)."""
+    return sql.SQL("SELECT ({key})::bigint {rest} ORDER BY 1").format(
+        key=sql.SQL(entity.source.key), rest=_from_where(entity)
+    )
+
+
 def count_query(entity: Entity) -> sql.Composed:
     """Rows the entity reads, and its largest key, counted the way the entity reads them."""
     return sql.SQL("SELECT count(*), max(({})::bigint) {}").format(

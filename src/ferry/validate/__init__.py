@@ -1,0 +1,1 @@
+"""`ferry validate`: accounting, keys, integrity, content, money and declared checks."""

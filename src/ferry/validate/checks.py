@@ -1,0 +1,199 @@
+"""Set-based validation checks: accounting, keys, integrity, and the entity's declared checks.
+
+Each returns a CheckOutcome: how many rows it examined, how many failed, the first legacy ids
+concerned (never values) and one sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+
+from ferry.catalog.registry import Catalogue
+from ferry.catalog.spec import Entity
+from ferry.engine.source import SourceReader, keys_query
+
+MAX_IDS = 100
+
+
+@dataclass
+class CheckOutcome:
+    check: str
+    checked: int
+    failed: int
+    detail: str
+    legacy_ids: list[int] = field(default_factory=list)
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.failed == 0
+
+
+def _identifier(qualified: str) -> sql.Identifier:
+    schema, _, name = qualified.rpartition(".")
+    return sql.Identifier(schema or "public", name)
+
+
+def _ids(conn: psycopg.Connection, query: sql.Composable, params: dict) -> tuple[int, list[int]]:
+    """Count the ids a query returns and keep the first MAX_IDS of them, in order."""
+    counted = sql.SQL(
+        "SELECT count(*), (array_agg(id ORDER BY id))[1:{limit}] FROM ({query}) found (id)"
+    ).format(limit=sql.Literal(MAX_IDS), query=query)
+    total, first = conn.execute(counted, params).fetchone()
+    return total, list(first or [])
+
+
+def accounting(reader: SourceReader, target: psycopg.Connection, entity: Entity) -> CheckOutcome:
+    """A fresh source count equals migrated + quarantined + skipped; else name the strays."""
+    source_rows, _ = reader.count(entity)
+    migrated, quarantined, skipped = target.execute(
+        "SELECT (SELECT count(*) FROM ferry.migration_mappings WHERE entity = %(e)s),"
+        " (SELECT count(*) FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved),"
+        " (SELECT count(*) FROM ferry.skipped WHERE entity = %(e)s)",
+        {"e": entity.name},
+    ).fetchone()
+    accounted = migrated + quarantined + skipped
+    numbers = {
+        "source": source_rows,
+        "migrated": migrated,
+        "quarantined": quarantined,
+        "skipped": skipped,
+    }
+    equation = (
+        f"source {source_rows:,} = migrated {migrated:,} + quarantined {quarantined:,}"
+        f" + skipped {skipped:,}"
+    )
+    if accounted == source_rows:
+        return CheckOutcome("accounting", source_rows, 0, equation, numbers=numbers)
+    strays = _strays(reader, target, entity)
+    return CheckOutcome(
+        "accounting",
+        source_rows,
+        max(len(strays), abs(accounted - source_rows)),
+        equation.replace(" = ", " != ", 1) + " (ids: source rows without an outcome, or "
+        "outcomes without a source row)",
+        strays[:MAX_IDS],
+        numbers,
+    )
+
+
+def _strays(reader: SourceReader, target: psycopg.Connection, entity: Entity) -> list[int]:
+    """Source keys with no outcome, and outcomes whose key is not in the source."""
+    keys = sql.SQL("COPY ({}) TO STDOUT").format(keys_query(entity))
+    with target.transaction():
+        target.execute("CREATE TEMP TABLE IF NOT EXISTS ferry_source_keys (key bigint)")
+        target.execute("TRUNCATE ferry_source_keys")
+        with (
+            reader.conn.cursor() as source_cursor,
+            source_cursor.copy(keys) as source_copy,
+            target.cursor().copy("COPY ferry_source_keys FROM STDIN") as target_copy,
+        ):
+            for block in source_copy:
+                target_copy.write(block)
+        found = target.execute(
+            "WITH outcomes AS ("
+            " SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %(e)s"
+            " UNION ALL SELECT legacy_id FROM ferry.quarantine"
+            "  WHERE entity = %(e)s AND NOT resolved"
+            " UNION ALL SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s)"
+            " (SELECT key FROM ferry_source_keys EXCEPT SELECT legacy_id FROM outcomes)"
+            " UNION (SELECT legacy_id FROM outcomes EXCEPT SELECT key FROM ferry_source_keys)"
+            " ORDER BY 1",
+            {"e": entity.name},
+        ).fetchall()
+    return [row[0] for row in found]
+
+
+def keys(target: psycopg.Connection, entity: Entity) -> CheckOutcome:
+    """Every mapping has its target row; every target row with a legacy id has its mapping;
+    no legacy id appears twice in the target."""
+    table = _identifier(entity.target)
+    params = {"e": entity.name}
+    missing_rows, missing_ids = _ids(
+        target,
+        sql.SQL(
+            "SELECT m.legacy_id FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
+            " AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = m.new_id)"
+        ).format(table=table),
+        params,
+    )
+    problems = []
+    ids = list(missing_ids)
+    if missing_rows:
+        problems.append(f"{missing_rows:,} mappings point at no target row")
+    checked = target.execute(
+        "SELECT count(*) FROM ferry.migration_mappings WHERE entity = %(e)s", params
+    ).fetchone()[0]
+    if entity.legacy_column:
+        legacy = sql.Identifier(entity.legacy_column)
+        unmapped, unmapped_ids = _ids(
+            target,
+            sql.SQL(
+                "SELECT t.{legacy} FROM {table} t WHERE t.{legacy} IS NOT NULL AND NOT EXISTS"
+                " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
+                " AND m.new_id = t.id)"
+            ).format(table=table, legacy=legacy),
+            params,
+        )
+        duplicated, duplicated_ids = _ids(
+            target,
+            sql.SQL(
+                "SELECT {legacy} FROM {table} WHERE {legacy} IS NOT NULL"
+                " GROUP BY {legacy} HAVING count(*) > 1"
+            ).format(table=table, legacy=legacy),
+            params,
+        )
+        if unmapped:
+            problems.append(f"{unmapped:,} target rows with a legacy id have no mapping")
+        if duplicated:
+            problems.append(f"{duplicated:,} legacy ids appear more than once in the target")
+        ids += unmapped_ids + duplicated_ids
+    failed = missing_rows + (unmapped + duplicated if entity.legacy_column else 0)
+    detail = "; ".join(problems) or f"{checked:,} mappings, each with its target row"
+    return CheckOutcome("keys", checked, failed, detail, sorted(set(ids))[:MAX_IDS])
+
+
+def integrity(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> CheckOutcome:
+    """No foreign key of the entity's rows points at a missing parent row."""
+    table = _identifier(entity.target)
+    legacy = sql.Identifier(entity.legacy_column) if entity.legacy_column else sql.SQL("NULL")
+    failed, ids, problems = 0, [], []
+    for parent in entity.parents:
+        parent_table = _identifier(catalogue.entities[parent.entity].target)
+        count, found = _ids(
+            target,
+            sql.SQL(
+                "SELECT t.{legacy} FROM {table} t WHERE t.{fk} IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = t.{fk})"
+            ).format(
+                legacy=legacy, table=table, fk=sql.Identifier(parent.column), parent=parent_table
+            ),
+            {},
+        )
+        if count:
+            failed += count
+            ids += found
+            problems.append(f"{count:,} rows whose {parent.column} points at no {parent.entity}")
+    checked = target.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()[0]
+    detail = "; ".join(problems) or f"{len(entity.parents)} foreign keys, no orphan"
+    return CheckOutcome("integrity", checked, failed, detail, sorted(set(ids))[:MAX_IDS])
+
+
+def declared(target: psycopg.Connection, entity: Entity) -> list[CheckOutcome]:
+    """The entity's own rules: each query returns the legacy ids that break it."""
+    outcomes = []
+    for check in entity.checks:
+        count, ids = _ids(target, sql.SQL(check.sql), {})
+        outcomes.append(
+            CheckOutcome(
+                f"declared:{check.name}",
+                count,
+                count,
+                check.description if count == 0 else f"{count:,} rows break: {check.description}",
+                ids,
+            )
+        )
+    return outcomes

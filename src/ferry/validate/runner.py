@@ -1,0 +1,136 @@
+"""Validating entities: every check of every entity, recorded, and a verdict.
+
+A validation is a run (operation 'validate') under the run lock, so that nothing writes while
+it reads; all its source reads share one snapshot. Per entity the summary row in
+migration_control carries source, verified and failed counts; each check's outcome, with the
+first legacy ids concerned, goes to ferry.validation_findings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import psycopg
+
+from ferry.catalog.registry import Catalogue
+from ferry.db.failures import statement_failure
+from ferry.engine.executor import EntityResult, RunContext, with_retries
+from ferry.engine.runner import RunOptions, RunResult, run_plan
+from ferry.engine.session import RunSession
+from ferry.engine.target import read_target_table
+from ferry.progress import Progress
+from ferry.state import control
+from ferry.validate import checks
+from ferry.validate.checks import CheckOutcome
+from ferry.validate.content import verify_content
+
+T = TypeVar("T")
+
+
+def _guarded(ctx: RunContext, name: str, work: Callable[[], T]) -> T:
+    """Retry transient failures; name the side whose connection failed."""
+
+    def attempt() -> T:
+        try:
+            return work()
+        except psycopg.Error as exc:
+            source = ctx.session.source().conn
+            side = "source" if exc.pgconn is not None and exc.pgconn is source.pgconn else "target"
+            raise statement_failure(exc, side, f"validating {name}") from None
+
+    return with_retries(ctx, name, attempt)
+
+
+def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:
+    entity = catalogue.entities[name]
+    started = time.monotonic()
+    result = EntityResult(name)
+
+    def run_checks() -> list[CheckOutcome]:
+        target = ctx.session.target()
+        reader = ctx.session.source()
+        table = read_target_table(target, entity.target)
+        outcomes = [checks.accounting(reader, target, entity)]
+        ctx.progress.entity_started(name, outcomes[0].checked)
+        outcomes += [checks.keys(target, entity), checks.integrity(target, catalogue, entity)]
+        content, money = verify_content(reader, target, entity, table, ctx.batch_size)
+        outcomes += [content, *money, *checks.declared(target, entity)]
+        return outcomes
+
+    outcomes = _guarded(ctx, name, run_checks)
+    result.checks = outcomes
+    numbers = outcomes[0].numbers
+    result.processed = numbers["source"]
+    result.migrated, result.quarantined = numbers["migrated"], numbers["quarantined"]
+    result.skipped = numbers["skipped"]
+    result.verified = outcomes[3].checked - outcomes[3].failed
+    result.status = "passed" if all(o.passed for o in outcomes) else "failed"
+    result.seconds = time.monotonic() - started
+    _guarded(ctx, name, lambda: _record(ctx, name, result))
+    ctx.progress.batch_done(name, result.processed, result.verified, 0, 0)
+    ctx.progress.entity_finished(name, result.status)
+    return result
+
+
+def _record(ctx: RunContext, name: str, result: EntityResult) -> None:
+    target = ctx.session.target()
+    failed = [o for o in result.checks if not o.passed]
+    with target.transaction():
+        control.start_entity(target, ctx.run_id, name, "validate", None, ctx.parameters)
+        with target.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO ferry.validation_findings (run_id, entity, check_name, passed,"
+                " checked, failed, detail, legacy_ids) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        ctx.run_id,
+                        name,
+                        o.check,
+                        o.passed,
+                        o.checked,
+                        o.failed,
+                        o.detail,
+                        o.legacy_ids,
+                    )
+                    for o in result.checks
+                ],
+            )
+            cur.execute(
+                "UPDATE ferry.migration_control SET rows_processed = %s, rows_migrated = %s"
+                " WHERE run_id = %s AND entity = %s AND operation = 'validate' AND batch IS NULL",
+                (result.processed, result.verified, ctx.run_id, name),
+            )
+        control.finish_entity(
+            target,
+            ctx.run_id,
+            name,
+            "validate",
+            "completed" if not failed else "failed",
+            "ValidationFailed" if failed else None,
+            None,
+            "; ".join(f"{o.check}: {o.detail}" for o in failed) or None,
+        )
+
+
+def run_validate(
+    session: RunSession,
+    catalogue: Catalogue,
+    order: list[str],
+    target: str,
+    *,
+    options: RunOptions,
+    progress: Progress,
+) -> RunResult:
+    return run_plan(
+        session,
+        "validate",
+        target,
+        order,
+        work=lambda ctx, name: validate_entity(ctx, catalogue, name),
+        blockers=lambda name: set(),
+        parameters=lambda name: {},
+        options=options,
+        progress=progress,
+    )

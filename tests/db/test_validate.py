@@ -1,0 +1,90 @@
+"""Validation passes on a clean migration and names every kind of tampering by legacy id."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.db.toy import migrate, validate
+
+
+def failures(result) -> dict[tuple[str, str], list[int]]:
+    return {
+        (entity.entity, check.check): check.legacy_ids
+        for entity in result.entities
+        for check in entity.checks
+        if not check.passed
+    }
+
+
+def test_clean_migration_validates(toy_urls) -> None:
+    migrate(toy_urls)
+    result = validate(toy_urls)
+    assert failures(result) == {}
+    books = next(e for e in result.entities if e.entity == "books")
+    assert books.status == "passed"
+    assert books.verified == books.migrated > 0
+    assert {c.check for c in books.checks} >= {
+        "accounting",
+        "keys",
+        "integrity",
+        "content",
+        "money:price",
+    }
+    with psycopg.connect(toy_urls[1]) as conn:
+        recorded = conn.execute(
+            "SELECT count(*), bool_and(passed) FROM ferry.validation_findings"
+        ).fetchone()
+    assert recorded == (9, True)  # authors: 4 checks, books: 4 + money
+
+
+TAMPERING = {
+    "field changed": (
+        "target",
+        "UPDATE books SET title = 'X' WHERE legacy_book_id = 12",
+        {("books", "content"): [12]},
+    ),
+    "row deleted": (
+        "target",
+        "DELETE FROM books WHERE legacy_book_id = 13",
+        {("books", "keys"): [13], ("books", "content"): [13], ("books", "money:price"): []},
+    ),
+    "extra row": (
+        "target",
+        "INSERT INTO books (id, author_id, title, status, legacy_book_id)"
+        " SELECT gen_random_uuid(), author_id, 'extra', 'draft', 999 FROM books LIMIT 1",
+        {("books", "keys"): [999]},
+    ),
+    "foreign key pointed elsewhere": (
+        "target",
+        "UPDATE books SET author_id = (SELECT id FROM authors WHERE legacy_author_id = 5)"
+        " WHERE legacy_book_id = 1",
+        {("books", "content"): [1], ("books", "money:price"): []},
+    ),
+    "mapping removed": (
+        "target",
+        "DELETE FROM ferry.migration_mappings WHERE entity = 'books' AND legacy_id = 14",
+        {("books", "accounting"): [14], ("books", "keys"): [14]},
+    ),
+    "source changed": (
+        "source",
+        "UPDATE books SET title = 'changed' WHERE id = 15",
+        {("books", "content"): [15]},
+    ),
+    "one cent": (
+        "target",
+        "UPDATE books SET price = price + 0.01 WHERE legacy_book_id = 16",
+        {("books", "content"): [16], ("books", "money:price"): []},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERING))
+def test_tampering_is_caught_and_named(toy_urls, case: str) -> None:
+    migrate(toy_urls)
+    side, statement, expected = TAMPERING[case]
+    with psycopg.connect(toy_urls[0] if side == "source" else toy_urls[1]) as conn:
+        conn.execute(statement)
+    result = validate(toy_urls)
+    assert failures(result) == expected
+    assert next(e for e in result.entities if e.entity == "books").status == "failed"
