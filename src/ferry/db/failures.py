@@ -17,7 +17,8 @@ from ferry.db.urls import describe, redact
 from ferry.errors import ConfigurationError, DatabaseError, SourceError, TargetError
 
 # SQLSTATEs after which repeating the same work may succeed.
-TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"})
+# A lock timeout (55P03) is not among them: ferry has already waited as long as it was told to.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53300"})
 TRANSIENT_SQLSTATE_CLASSES = frozenset({"08"})
 
 _UNREACHABLE = re.compile(
@@ -110,8 +111,8 @@ def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseErr
         table = diag.table_name or _object_named(exc) or "a table ferry writes"
         return cls(
             f"Gave up waiting for a lock on {table} in the {side} database while {action}; "
-            "another session holds it.",
-            transient=True,
+            "another session holds it (FERRY_LOCK_TIMEOUT sets how long to wait).",
+            transient=False,
             sqlstate=sqlstate,
         )
     if sqlstate is None:

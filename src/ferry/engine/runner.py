@@ -78,6 +78,7 @@ def run_plan(
         try:
             with target_conn.transaction():
                 ensure_state_schema(target_conn)
+                control.mark_interrupted_runs(target_conn)
                 run_id = control.start_run(target_conn, operation, target, {}, options.dry_run)
         except psycopg.Error as exc:
             raise statement_failure(exc, "target", "starting the run") from None

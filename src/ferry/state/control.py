@@ -48,6 +48,14 @@ def start_run(
     ).fetchone()[0]
 
 
+def mark_interrupted_runs(conn: psycopg.Connection) -> None:
+    """Runs still 'running' when a new run holds the run lock died without finishing."""
+    conn.execute(
+        "UPDATE ferry.runs SET status = 'interrupted', finished_at = clock_timestamp()"
+        " WHERE status = 'running'"
+    )
+
+
 def finish_run(
     conn: psycopg.Connection,
     run_id: int,
