@@ -165,10 +165,38 @@ class Volumes:
             **{name: max(floor, round(base * scale)) for name, (base, floor) in _BASE.items()}
         )
 
+    @property
+    def patient_doctors(self) -> int:
+        """Patient users that are also doctor candidates (counted among the candidates)."""
+        return quota("patient_doctor", self.doctor_candidates)
+
+    @property
+    def users(self) -> int:
+        """auth_user rows: every patient, candidate, technician, staff and other account."""
+        return (
+            self.patients
+            + self.doctor_candidates
+            - self.patient_doctors
+            + self.technicians
+            + self.staff
+            + self.other_users
+        )
+
     def params(self) -> dict[str, float]:
         """Every knob as `name -> value`: volumes as `n.<name>`, rates as `rate.` and `min.`."""
         values: dict[str, float] = {f"n.{name}": count for name, count in asdict(self).items()}
+        deleted = quota("deleted_user", self.users)
+        values["n.patient_doctors"] = self.patient_doctors
+        values["n.doctor_users"] = self.doctor_candidates - self.patient_doctors
+        values["n.deleted_users"] = deleted
+        values["n.user_ids"] = self.users + deleted
         for name, rate in RATES.items():
             values[f"rate.{name}"] = rate.rate
             values[f"min.{name}"] = rate.minimum
         return values
+
+
+def quota(knob: str, population: int) -> int:
+    """Rows to inject for `knob` in `population` (the same rule as SQL synthetic.quota)."""
+    rate = RATES[knob]
+    return max(rate.minimum, round(rate.rate * population))

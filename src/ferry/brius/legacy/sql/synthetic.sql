@@ -67,12 +67,99 @@ UNION ALL
 SELECT entity, source_table, legacy_id, 'fix', fix, pathology
 FROM synthetic.expected_fix;
 
+-- Scratch rows of the ground-truth computation: every rule that fires on a row, before the
+-- one final outcome is chosen (lowest priority among skips and quarantines; else all fixes).
+CREATE UNLOGGED TABLE IF NOT EXISTS synthetic.candidate (
+    entity text NOT NULL,
+    source_table text NOT NULL,
+    legacy_id integer NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('fix', 'skip', 'quarantine')),
+    priority integer NOT NULL,
+    detail text NOT NULL,
+    pathology text NOT NULL
+);
+
+-- Rows of an entity that are not migrated (skipped or quarantined): parents children look up.
+CREATE OR REPLACE VIEW synthetic.lost AS
+SELECT entity, source_table, legacy_id, outcome, reason
+FROM synthetic.expected_outcome
+WHERE outcome <> 'fix';
+
+-- Doctor candidates (REFERENCE 5.2): users with a dispatch_usersetting row or an office link.
+CREATE OR REPLACE VIEW synthetic.doctor_candidate AS
+SELECT u.id
+FROM auth_user AS u
+WHERE EXISTS (SELECT 1 FROM dispatch_usersetting AS s WHERE s.user_id = u.id)
+   OR EXISTS (SELECT 1 FROM dispatch_office_doctors AS o WHERE o.user_id = u.id);
+
+-- Why a reference cannot be followed: NULL, no such row, or a row that is not migrated.
+CREATE OR REPLACE FUNCTION synthetic.cause(reference integer, found integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN reference IS NULL THEN 'null_reference'
+                WHEN found IS NULL THEN 'orphan'
+                ELSE 'cascade' END
+$$;
+
+-- Whether a text parses as JSON (PostgreSQL 15 has no IS JSON).
+CREATE OR REPLACE FUNCTION synthetic.is_json(value text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    PERFORM value::jsonb;
+    RETURN true;
+EXCEPTION WHEN others THEN
+    RETURN false;
+END
+$$;
+
+-- Settle one (entity, source table) after its rules have filled synthetic.candidate: one final
+-- outcome per row, the fixes of the rows that are migrated, and the accounting totals.
+CREATE OR REPLACE FUNCTION synthetic.settle(p_entity text, p_source text, p_seen bigint)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO synthetic.expected_outcome (entity, source_table, legacy_id, outcome, reason, pathology)
+    SELECT DISTINCT ON (legacy_id) entity, source_table, legacy_id, kind, detail, pathology
+    FROM synthetic.candidate
+    WHERE entity = p_entity AND source_table = p_source AND kind <> 'fix'
+    ORDER BY legacy_id, priority, detail;
+
+    INSERT INTO synthetic.expected_fix (entity, source_table, legacy_id, fix, pathology)
+    SELECT DISTINCT ON (c.legacy_id, c.detail) c.entity, c.source_table, c.legacy_id, c.detail, c.pathology
+    FROM synthetic.candidate AS c
+    WHERE c.entity = p_entity AND c.source_table = p_source AND c.kind = 'fix'
+      AND NOT EXISTS (SELECT 1 FROM synthetic.expected_outcome AS o
+                      WHERE o.entity = p_entity AND o.source_table = p_source
+                        AND o.legacy_id = c.legacy_id)
+    ORDER BY c.legacy_id, c.detail, c.pathology;
+
+    INSERT INTO synthetic.expected_outcome (entity, source_table, legacy_id, outcome, reason, pathology)
+    SELECT DISTINCT entity, source_table, legacy_id, 'fix', NULL::text, NULL::text
+    FROM synthetic.expected_fix
+    WHERE entity = p_entity AND source_table = p_source;
+
+    INSERT INTO synthetic.expected_total (entity, source_table, seen, migrated, fixed, skipped, quarantined)
+    SELECT p_entity, p_source, p_seen,
+           p_seen - count(*) FILTER (WHERE outcome <> 'fix'),
+           count(*) FILTER (WHERE outcome = 'fix'),
+           count(*) FILTER (WHERE outcome = 'skip'),
+           count(*) FILTER (WHERE outcome = 'quarantine')
+    FROM synthetic.expected_outcome
+    WHERE entity = p_entity AND source_table = p_source;
+
+    DELETE FROM synthetic.candidate WHERE entity = p_entity AND source_table = p_source;
+$$;
+
 -- Time of a row at fraction f (0..1) of its table's life, 2018-01-01 to 2025-09-30, growing
 -- about 30% a year (REFERENCE 5.2: +7-17% rows per quarter on active tables).
 CREATE OR REPLACE FUNCTION synthetic.ts_at(f double precision) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT timestamptz '2018-01-01 08:00:00+00'
         + (ln(1 + greatest(0.0, least(1.0, f)) * 9.2267) / 0.3) * interval '365.25 days'
+$$;
+
+-- Stratified split: the first index of a parent's block when `n` children are shared out in
+-- proportion to integer weights (cum = weights of the parents before it; exact, no float sum).
+CREATE OR REPLACE FUNCTION synthetic.share(cum numeric, total numeric, n bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT floor(cum * n / total)::bigint
 $$;
 
 -- Element of a pool picked by u in [0, 1).
@@ -87,98 +174,105 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE name
         WHEN 'first_name' THEN
         ARRAY['James', 'Mary', 'John', 'Patricia', 'Robert', 'Jennifer', 'Michael', 'Linda',
-        'William', 'Elizabeth', 'David', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica',
-        'Thomas', 'Sarah', 'Charles', 'Karen', 'Christopher', 'Nancy', 'Daniel', 'Lisa', 'Matthew',
-        'Betty', 'Anthony', 'Margaret', 'Mark', 'Sandra', 'Donald', 'Ashley', 'Steven', 'Kimberly',
-        'Paul', 'Emily', 'Andrew', 'Donna', 'Joshua', 'Michelle', 'Kenneth', 'Carol', 'Kevin',
-        'Amanda', 'Brian', 'Melissa', 'George', 'Deborah', 'Timothy', 'Stephanie', 'Ronald',
-        'Rebecca', 'Edward', 'Sharon', 'Jason', 'Laura', 'Jeffrey', 'Cynthia', 'Ryan', 'Kathleen',
-        'Jacob', 'Amy', 'Gary', 'Angela', 'Nicholas', 'Shirley', 'Eric', 'Anna', 'Jonathan',
-        'Brenda', 'Stephen', 'Pamela', 'Larry', 'Emma', 'Justin', 'Nicole', 'Scott', 'Helen',
-        'Brandon', 'Samantha', 'Benjamin', 'Katherine', 'Samuel', 'Christine', 'Gregory', 'Debra',
-        'Alexander', 'Rachel', 'Frank', 'Carolyn', 'Patrick', 'Janet', 'Raymond', 'Catherine',
-        'Jack', 'Maria', 'Dennis', 'Heather', 'Jerry', 'Diane', 'Tyler', 'Ruth', 'Aaron', 'Julie',
-        'Jose', 'Olivia', 'Adam', 'Joyce', 'Nathan', 'Virginia', 'Henry', 'Victoria', 'Douglas',
-        'Kelly', 'Zachary', 'Lauren', 'Peter', 'Christina', 'Kyle', 'Joan', 'Hiroshi', 'Yuki',
-        'Kenji', 'Aiko', 'Somchai', 'Anong', 'Priya', 'Rahul', 'Arjun', 'Ananya', 'Minh', 'Linh']
+              'William', 'Elizabeth', 'David', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica',
+              'Thomas', 'Sarah', 'Charles', 'Karen', 'Christopher', 'Nancy', 'Daniel', 'Lisa',
+              'Matthew', 'Betty', 'Anthony', 'Margaret', 'Mark', 'Sandra', 'Donald', 'Ashley',
+              'Steven', 'Kimberly', 'Paul', 'Emily', 'Andrew', 'Donna', 'Joshua', 'Michelle',
+              'Kenneth', 'Carol', 'Kevin', 'Amanda', 'Brian', 'Melissa', 'George', 'Deborah',
+              'Timothy', 'Stephanie', 'Ronald', 'Rebecca', 'Edward', 'Sharon', 'Jason', 'Laura',
+              'Jeffrey', 'Cynthia', 'Ryan', 'Kathleen', 'Jacob', 'Amy', 'Gary', 'Angela',
+              'Nicholas', 'Shirley', 'Eric', 'Anna', 'Jonathan', 'Brenda', 'Stephen', 'Pamela',
+              'Larry', 'Emma', 'Justin', 'Nicole', 'Scott', 'Helen', 'Brandon', 'Samantha',
+              'Benjamin', 'Katherine', 'Samuel', 'Christine', 'Gregory', 'Debra', 'Alexander',
+              'Rachel', 'Frank', 'Carolyn', 'Patrick', 'Janet', 'Raymond', 'Catherine', 'Jack',
+              'Maria', 'Dennis', 'Heather', 'Jerry', 'Diane', 'Tyler', 'Ruth', 'Aaron', 'Julie',
+              'Jose', 'Olivia', 'Adam', 'Joyce', 'Nathan', 'Virginia', 'Henry', 'Victoria',
+              'Douglas', 'Kelly', 'Zachary', 'Lauren', 'Peter', 'Christina', 'Kyle', 'Joan',
+              'Hiroshi', 'Yuki', 'Kenji', 'Aiko', 'Somchai', 'Anong', 'Priya', 'Rahul', 'Arjun',
+              'Ananya', 'Minh', 'Linh']
         WHEN 'last_name' THEN
         ARRAY['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis',
-        'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas',
-        'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris',
-        'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King',
-        'Wright', 'Scott', 'Torres', 'Nguyen', 'Hill', 'Flores', 'Green', 'Adams', 'Nelson',
-        'Baker', 'Hall', 'Rivera', 'Campbell', 'Mitchell', 'Carter', 'Roberts', 'Gomez', 'Phillips',
-        'Evans', 'Turner', 'Diaz', 'Parker', 'Cruz', 'Edwards', 'Collins', 'Reyes', 'Stewart',
-        'Morris', 'Morales', 'Murphy', 'Cook', 'Rogers', 'Gutierrez', 'Ortiz', 'Morgan', 'Cooper',
-        'Peterson', 'Bailey', 'Reed', 'Kelly', 'Howard', 'Ramos', 'Kim', 'Cox', 'Ward',
-        'Richardson', 'Watson', 'Brooks', 'Chavez', 'Wood', 'James', 'Bennett', 'Gray', 'Mendoza',
-        'Ruiz', 'Hughes', 'Price', 'Alvarez', 'Castillo', 'Sanders', 'Patel', 'Myers', 'Long',
-        'Ross', 'Foster', 'Jimenez', 'Powell', 'Jenkins', 'Perry', 'Russell', 'Sullivan', 'Bell',
-        'Coleman', 'Butler', 'Henderson', 'Barnes', 'Gonzales', 'Fisher', 'Vasquez', 'Simmons',
-        'Romero', 'Jordan', 'Patterson', 'Alexander', 'Hamilton', 'Graham', 'Reynolds', 'Griffin',
-        'Wallace', 'Moreno', 'West', 'Cole', 'Hayes', 'Bryant', 'Herrera', 'Gibson', 'Ellis',
-        'Tran', 'Medina', 'Aguilar', 'Stevens', 'Murray', 'Ford', 'Castro', 'Marshall', 'Owens',
-        'Harrison', 'Fernandez', 'Mcdonald', 'Woods', 'Washington', 'Kennedy', 'Wells', 'Vargas',
-        'Henry', 'Chen', 'Freeman', 'Webb', 'Tucker', 'Guzman', 'Burns', 'Crawford', 'Olson',
-        'Simpson', 'Porter', 'Hunter', 'Gordon', 'Mendez', 'Silva', 'Shaw', 'Snyder', 'Mason',
-        'Dixon', 'Munoz', 'Hunt', 'Hicks', 'Holmes', 'Palmer', 'Wagner', 'Black', 'Robertson',
-        'Boyd', 'Rose', 'Stone', 'Salazar', 'Fox', 'Warren', 'Mills', 'Meyer', 'Rice', 'Schmidt',
-        'Garza', 'Daniels', 'Ferguson', 'Nichols', 'Stephens', 'Soto', 'Weaver', 'Gardner', 'Payne',
-        'Grant', 'Dunn', 'Kelley', 'Spencer', 'Hawkins', 'Arnold', 'Pierce', 'Vazquez', 'Hansen',
-        'Peters', 'Santos', 'Hart', 'Bradley', 'Knight', 'Elliott', 'Cunningham', 'Duncan',
-        'Armstrong', 'Hudson', 'Carroll', 'Lane', 'Riley', 'Andrews', 'Alvarado', 'Ray', 'Delgado',
-        'Berry', 'Perkins', 'Hoffman', 'Johnston', 'Matthews', 'Pena', 'Richards', 'Contreras',
-        'Willis', 'Carpenter', 'Lawrence', 'Sandoval', 'Tanaka', 'Suzuki', 'Takahashi', 'Watanabe',
-        'Yamamoto', 'Nakamura', 'Kobayashi', 'Sato', 'Ito', 'Kato', 'Srisai', 'Wongsa', 'Charoen',
-        'Sharma', 'Gupta', 'Singh', 'Reddy', 'Pham', 'Hoang', 'Vu']
+              'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson',
+              'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson',
+              'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Walker',
+              'Young', 'Allen', 'King', 'Wright', 'Scott', 'Torres', 'Nguyen', 'Hill', 'Flores',
+              'Green', 'Adams', 'Nelson', 'Baker', 'Hall', 'Rivera', 'Campbell', 'Mitchell',
+              'Carter', 'Roberts', 'Gomez', 'Phillips', 'Evans', 'Turner', 'Diaz', 'Parker',
+              'Cruz', 'Edwards', 'Collins', 'Reyes', 'Stewart', 'Morris', 'Morales', 'Murphy',
+              'Cook', 'Rogers', 'Gutierrez', 'Ortiz', 'Morgan', 'Cooper', 'Peterson', 'Bailey',
+              'Reed', 'Kelly', 'Howard', 'Ramos', 'Kim', 'Cox', 'Ward', 'Richardson', 'Watson',
+              'Brooks', 'Chavez', 'Wood', 'James', 'Bennett', 'Gray', 'Mendoza', 'Ruiz', 'Hughes',
+              'Price', 'Alvarez', 'Castillo', 'Sanders', 'Patel', 'Myers', 'Long', 'Ross',
+              'Foster', 'Jimenez', 'Powell', 'Jenkins', 'Perry', 'Russell', 'Sullivan', 'Bell',
+              'Coleman', 'Butler', 'Henderson', 'Barnes', 'Gonzales', 'Fisher', 'Vasquez',
+              'Simmons', 'Romero', 'Jordan', 'Patterson', 'Alexander', 'Hamilton', 'Graham',
+              'Reynolds', 'Griffin', 'Wallace', 'Moreno', 'West', 'Cole', 'Hayes', 'Bryant',
+              'Herrera', 'Gibson', 'Ellis', 'Tran', 'Medina', 'Aguilar', 'Stevens', 'Murray',
+              'Ford', 'Castro', 'Marshall', 'Owens', 'Harrison', 'Fernandez', 'Mcdonald', 'Woods',
+              'Washington', 'Kennedy', 'Wells', 'Vargas', 'Henry', 'Chen', 'Freeman', 'Webb',
+              'Tucker', 'Guzman', 'Burns', 'Crawford', 'Olson', 'Simpson', 'Porter', 'Hunter',
+              'Gordon', 'Mendez', 'Silva', 'Shaw', 'Snyder', 'Mason', 'Dixon', 'Munoz', 'Hunt',
+              'Hicks', 'Holmes', 'Palmer', 'Wagner', 'Black', 'Robertson', 'Boyd', 'Rose', 'Stone',
+              'Salazar', 'Fox', 'Warren', 'Mills', 'Meyer', 'Rice', 'Schmidt', 'Garza', 'Daniels',
+              'Ferguson', 'Nichols', 'Stephens', 'Soto', 'Weaver', 'Gardner', 'Payne', 'Grant',
+              'Dunn', 'Kelley', 'Spencer', 'Hawkins', 'Arnold', 'Pierce', 'Vazquez', 'Hansen',
+              'Peters', 'Santos', 'Hart', 'Bradley', 'Knight', 'Elliott', 'Cunningham', 'Duncan',
+              'Armstrong', 'Hudson', 'Carroll', 'Lane', 'Riley', 'Andrews', 'Alvarado', 'Ray',
+              'Delgado', 'Berry', 'Perkins', 'Hoffman', 'Johnston', 'Matthews', 'Pena', 'Richards',
+              'Contreras', 'Willis', 'Carpenter', 'Lawrence', 'Sandoval', 'Tanaka', 'Suzuki',
+              'Takahashi', 'Watanabe', 'Yamamoto', 'Nakamura', 'Kobayashi', 'Sato', 'Ito', 'Kato',
+              'Srisai', 'Wongsa', 'Charoen', 'Sharma', 'Gupta', 'Singh', 'Reddy', 'Pham', 'Hoang',
+              'Vu']
         WHEN 'mail_domain' THEN
         ARRAY['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'aol.com',
-        'comcast.net', 'att.net', 'protonmail.com', 'live.com']
+              'comcast.net', 'att.net', 'protonmail.com', 'live.com']
         WHEN 'practice_word' THEN
         ARRAY['ortho', 'smiles', 'dental', 'orthodontics', 'aligners', 'braces', 'dentistry',
-        'smilecare']
+              'smilecare']
         WHEN 'street' THEN
         ARRAY['Main', 'Oak', 'Pine', 'Maple', 'Cedar', 'Elm', 'Washington', 'Lake', 'Hill', 'Park',
-        'Sunset', 'River', 'Church', 'Spring', 'Center', 'Highland', 'Forest', 'Meadow', 'Ridge',
-        'Valley', 'Harbor', 'Willow', 'Birch', 'Lincoln', 'Jefferson', 'Madison', 'Franklin',
-        'Jackson', 'Chestnut', 'Walnut']
+              'Sunset', 'River', 'Church', 'Spring', 'Center', 'Highland', 'Forest', 'Meadow',
+              'Ridge', 'Valley', 'Harbor', 'Willow', 'Birch', 'Lincoln', 'Jefferson', 'Madison',
+              'Franklin', 'Jackson', 'Chestnut', 'Walnut']
         WHEN 'street_kind' THEN
         ARRAY['St', 'Ave', 'Blvd', 'Rd', 'Dr', 'Ln', 'Way', 'Ct', 'Pkwy', 'Pl']
         WHEN 'practice_kind' THEN
         ARRAY['Orthodontics', 'Dental Group', 'Smile Center', 'Family Dentistry', 'Ortho Studio',
-        'Dental Care', 'Orthodontic Associates', 'Aligner Clinic']
+              'Dental Care', 'Orthodontic Associates', 'Aligner Clinic']
         WHEN 'city_usa' THEN
         ARRAY['Austin|TX', 'Dallas|TX', 'Houston|TX', 'Phoenix|AZ', 'Denver|CO', 'Seattle|WA',
-        'Portland|OR', 'San Diego|CA', 'San Jose|CA', 'Los Angeles|CA', 'Chicago|IL', 'Columbus|OH',
-        'Atlanta|GA', 'Miami|FL', 'Orlando|FL', 'Tampa|FL', 'Charlotte|NC', 'Raleigh|NC',
-        'Nashville|TN', 'Boston|MA', 'New York|NY', 'Brooklyn|NY', 'Philadelphia|PA',
-        'Pittsburgh|PA', 'Detroit|MI', 'Minneapolis|MN', 'Kansas City|MO', 'Las Vegas|NV', 'Salt
-        Lake City|UT', 'Baltimore|MD']
+              'Portland|OR', 'San Diego|CA', 'San Jose|CA', 'Los Angeles|CA', 'Chicago|IL',
+              'Columbus|OH', 'Atlanta|GA', 'Miami|FL', 'Orlando|FL', 'Tampa|FL', 'Charlotte|NC',
+              'Raleigh|NC', 'Nashville|TN', 'Boston|MA', 'New York|NY', 'Brooklyn|NY',
+              'Philadelphia|PA', 'Pittsburgh|PA', 'Detroit|MI', 'Minneapolis|MN', 'Kansas City|MO',
+              'Las Vegas|NV', 'Salt Lake City|UT', 'Baltimore|MD']
         WHEN 'city_india' THEN
         ARRAY['Mumbai|Maharashtra', 'Delhi|Delhi', 'Bengaluru|Karnataka', 'Chennai|Tamil Nadu',
-        'Hyderabad|Telangana', 'Pune|Maharashtra', 'Kolkata|West Bengal']
+              'Hyderabad|Telangana', 'Pune|Maharashtra', 'Kolkata|West Bengal']
         WHEN 'city_japan' THEN
-        ARRAY['Tokyo|Tokyo', 'Osaka|Osaka', 'Yokohama|Kanagawa', 'Nagoya|Aichi', 'Sapporo|Hokkaido',
-        'Fukuoka|Fukuoka', 'Kobe|Hyogo', 'Kyoto|Kyoto']
+        ARRAY['Tokyo|Tokyo', 'Osaka|Osaka', 'Yokohama|Kanagawa', 'Nagoya|Aichi',
+              'Sapporo|Hokkaido', 'Fukuoka|Fukuoka', 'Kobe|Hyogo', 'Kyoto|Kyoto']
         WHEN 'city_thailand' THEN
         ARRAY['Bangkok|Bangkok', 'Chiang Mai|Chiang Mai', 'Phuket|Phuket', 'Pattaya|Chonburi']
         WHEN 'country_other' THEN
-        ARRAY['Vietnam|Hanoi|Hanoi', 'Vietnam|Ho Chi Minh City|Ho Chi Minh', 'Vietnam|Da Nang|Da
-        Nang', 'Australia|Sydney|NSW', 'Australia|Melbourne|VIC', 'Australia|Brisbane|QLD',
-        'Philippines|Manila|Metro Manila', 'Singapore|Singapore|', 'France|Paris|Ile-de-France',
-        'New Zealand|Auckland|Auckland']
+        ARRAY['Vietnam|Hanoi|Hanoi', 'Vietnam|Ho Chi Minh City|Ho Chi Minh',
+              'Vietnam|Da Nang|Da Nang', 'Australia|Sydney|NSW', 'Australia|Melbourne|VIC',
+              'Australia|Brisbane|QLD', 'Philippines|Manila|Metro Manila', 'Singapore|Singapore|',
+              'France|Paris|Ile-de-France', 'New Zealand|Auckland|Auckland']
         WHEN 'phrase' THEN
-        ARRAY['Please review the upper arch.', 'Looks good, approve.', 'Can we add attachments on 13
-        and 23?', 'Treatment plan updated with IPR between 32 and 42.', 'Patient reports discomfort
-        on the lower left.', 'Scan received, starting the design.', 'Refinement requested after
-        stage 12.', 'Please confirm the extraction of 24.', 'Bite ramps added on the upper
-        incisors.', 'Case shipped to the office.', 'Question: should we expand the upper arch?',
-        'Midline is off by one millimetre.', 'Please reduce the number of stages.', 'New photos
-        uploaded.', 'Retainer ordered for both arches.', 'Patient missed the last appointment.',
-        'Adjusted the torque on the upper canines.', 'Please send a new scan, the lower is
-        distorted.', 'Approved by the doctor.', 'Attachments removed from the molars.', 'Overjet
-        corrected in the last stages.', 'Treatment is on track.', 'Please call the office about the
-        invoice.', 'Is the lower arch included in this plan?', 'Thank you for the quick
-        turnaround.']
+        ARRAY['Please review the upper arch.', 'Looks good, approve.',
+              'Can we add attachments on 13 and 23?',
+              'Treatment plan updated with IPR between 32 and 42.',
+              'Patient reports discomfort on the lower left.',
+              'Scan received, starting the design.', 'Refinement requested after stage 12.',
+              'Please confirm the extraction of 24.', 'Bite ramps added on the upper incisors.',
+              'Case shipped to the office.', 'Question: should we expand the upper arch?',
+              'Midline is off by one millimetre.', 'Please reduce the number of stages.',
+              'New photos uploaded.', 'Retainer ordered for both arches.',
+              'Patient missed the last appointment.', 'Adjusted the torque on the upper canines.',
+              'Please send a new scan, the lower is distorted.', 'Approved by the doctor.',
+              'Attachments removed from the molars.', 'Overjet corrected in the last stages.',
+              'Treatment is on track.', 'Please call the office about the invoice.',
+              'Is the lower arch included in this plan?', 'Thank you for the quick turnaround.']
     END
 $$;

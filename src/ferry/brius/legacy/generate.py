@@ -1,0 +1,175 @@
+"""Filling the legacy database with a deterministic synthetic lab, pathologies included.
+
+Everything is set-based SQL run on the server (INSERT ... SELECT over generate_series), in one
+transaction: the tables are emptied, refilled, indexed and analysed, then the ground truth is
+computed from the data. Randomness is a hash of (seed, label, row id) — never random() — so
+the same seed and scale give the same rows whatever plan or parallelism the server picks.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg import sql
+
+from ferry.brius.legacy.ground_truth import compute_ground_truth
+from ferry.brius.legacy.schema import LEGACY_TABLES, commit_if_open, sql_text
+from ferry.brius.legacy.volumes import Volumes
+
+GENERATION_STEPS: tuple[str, ...] = (
+    "gen_01_catalogue.sql",
+    "gen_02_users.sql",
+    "gen_02b_user_pathologies.sql",
+    "gen_03_offices.sql",
+    "gen_04_patients.sql",
+    "gen_05_instructions.sql",
+    "gen_06_planning.sql",
+    "gen_07_work.sql",
+    "gen_08_files.sql",
+    "gen_09_money.sql",
+    "gen_10_orphans.sql",
+)
+
+_GROUND_TRUTH_TABLES = (
+    "synthetic.pathology",
+    "synthetic.expected_outcome",
+    "synthetic.expected_fix",
+    "synthetic.expected_total",
+    "synthetic.candidate",
+    "synthetic.generation",
+)
+
+# Seeded uniform number in [0, 1) for (label, id): the label names the random stream, so adding a
+# draw never shifts another. hashtext(label) and the seed fold into constants when planned.
+_RANDOM = """
+CREATE OR REPLACE FUNCTION synthetic.r(label text, id bigint) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (hashint8extended(id, hashint8extended({seed}::bigint, hashtext(label)::bigint))
+            & 9007199254740991)::double precision / 9007199254740992.0
+$$;
+CREATE OR REPLACE FUNCTION synthetic.ri(label text, id bigint, n bigint) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT floor(synthetic.r(label, id) * n)::integer
+$$;
+CREATE OR REPLACE FUNCTION synthetic.rnorm(label text, id bigint) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT sqrt(-2.0 * ln(1.0 - synthetic.r(label || '.a', id)))
+           * cos(2.0 * pi() * synthetic.r(label || '.b', id))
+$$;
+CREATE OR REPLACE FUNCTION synthetic.param(name text) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (({values}::jsonb) ->> name)::double precision
+$$;
+CREATE OR REPLACE FUNCTION synthetic.n(name text) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT synthetic.param('n.' || name)::bigint
+$$;
+CREATE OR REPLACE FUNCTION synthetic.quota(knob text, population bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT greatest(synthetic.param('min.' || knob),
+                    round(synthetic.param('rate.' || knob) * population))::bigint
+$$;
+"""
+
+
+@dataclass(frozen=True)
+class GenerationReport:
+    """What one generation made: rows per legacy table, ground-truth sizes, wall time."""
+
+    seed: int
+    scale: float
+    seconds: float
+    row_counts: dict[str, int] = field(default_factory=dict)
+    pathologies: int = 0
+    expected_outcomes: int = 0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
+
+
+def generate(conn: psycopg.Connection, *, scale: float, seed: int) -> GenerationReport:
+    """Empty and refill every legacy table and the ground truth; same seed and scale, same rows."""
+    volumes = Volumes.at(scale)
+    params = volumes.params()
+    started_at = datetime.now(UTC)
+    clock = time.perf_counter()
+    with conn.transaction():
+        # Plans are costed before the scratch tables have statistics; JIT compilation would
+        # then cost more than the queries it compiles.
+        conn.execute("SET LOCAL jit = off")
+        _create_seeded_functions(conn, seed, params)
+        _empty(conn)
+        for step in GENERATION_STEPS:
+            conn.execute(sql_text(step))
+        conn.execute(sql_text("indexes.sql"))
+        _reset_sequences(conn)
+        conn.execute("ANALYZE")
+        compute_ground_truth(conn)
+        row_counts = _row_counts(conn)
+        seconds = round(time.perf_counter() - clock, 3)
+        conn.execute(
+            "INSERT INTO synthetic.generation (seed, scale, started_at, seconds, volumes, row_counts)"
+            " VALUES (%s, %s, %s, %s, %s, %s)",
+            (seed, scale, started_at, seconds, json.dumps(params), json.dumps(row_counts)),
+        )
+        sizes = conn.execute(
+            "SELECT (SELECT count(*) FROM synthetic.pathology),"
+            " (SELECT count(*) FROM synthetic.expected_outcome)"
+        ).fetchone()
+    commit_if_open(conn)
+    return GenerationReport(
+        seed=seed,
+        scale=scale,
+        seconds=seconds,
+        row_counts=row_counts,
+        pathologies=sizes[0],
+        expected_outcomes=sizes[1],
+    )
+
+
+def _create_seeded_functions(conn: psycopg.Connection, seed: int, params: dict[str, float]) -> None:
+    """(Re)create the random and parameter functions with this run's seed and knobs baked in."""
+    values = sql.Literal(json.dumps(params, sort_keys=True))
+    conn.execute(sql.SQL(_RANDOM).format(seed=sql.Literal(seed), values=values))
+
+
+def _empty(conn: psycopg.Connection) -> None:
+    """Truncate every table and drop the foreign-key indexes, rebuilt once after the load."""
+    tables = sql.SQL(", ").join(sql.Identifier(t) for t in LEGACY_TABLES)
+    conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(tables))
+    conn.execute(
+        sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.SQL, _GROUND_TRUTH_TABLES)))
+    )
+    indexes = conn.execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        " AND tablename = ANY(%s) AND indexname LIKE '%%\\_idx'",
+        (list(LEGACY_TABLES),),
+    ).fetchall()
+    for (name,) in indexes:
+        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+
+
+def _reset_sequences(conn: psycopg.Connection) -> None:
+    """Point every serial past the largest id, so rows added later (sync tests) get new ids."""
+    for table in LEGACY_TABLES:
+        conn.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence({name}, 'id'), coalesce(max(id), 1),"
+                " max(id) IS NOT NULL) FROM {table}"
+            ).format(name=sql.Literal(table), table=sql.Identifier(table))
+        )
+
+
+def _row_counts(conn: psycopg.Connection) -> dict[str, int]:
+    query = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT {name}, count(*) FROM {table}").format(
+            name=sql.Literal(t), table=sql.Identifier(t)
+        )
+        for t in LEGACY_TABLES
+    )
+    return {name: count for name, count in conn.execute(query).fetchall()}

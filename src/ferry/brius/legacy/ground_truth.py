@@ -1,0 +1,2 @@
+def compute_ground_truth(conn):
+    pass
