@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import psycopg
 from psycopg import sql
 
+from ferry.brius.legacy.foreign_keys import record_orphans
 from ferry.brius.legacy.ground_truth import compute_ground_truth
 from ferry.brius.legacy.schema import LEGACY_TABLES, commit_if_open, sql_text
 from ferry.brius.legacy.volumes import Volumes
@@ -31,7 +32,7 @@ GENERATION_STEPS: tuple[str, ...] = (
     "gen_07_work.sql",
     "gen_08_files.sql",
     "gen_09_money.sql",
-    "gen_10_orphans.sql",
+    "gen_10_structure.sql",
 )
 
 _GROUND_TRUTH_TABLES = (
@@ -106,6 +107,7 @@ def generate(conn: psycopg.Connection, *, scale: float, seed: int) -> Generation
         _empty(conn)
         for step in GENERATION_STEPS:
             conn.execute(sql_text(step))
+        record_orphans(conn)
         conn.execute(sql_text("indexes.sql"))
         _reset_sequences(conn)
         conn.execute("ANALYZE")

@@ -30,10 +30,10 @@ WITH chosen AS (
 INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
 SELECT 'auth_user', id, 'test_account', v FROM upd;
 
-CREATE TEMP VIEW s_candidate AS
+CREATE OR REPLACE TEMP VIEW s_candidate AS
 SELECT id FROM s_user WHERE kind = 'doctor' OR patient_doctor;
 
-CREATE TEMP VIEW s_tested AS
+CREATE OR REPLACE TEMP VIEW s_tested AS
 SELECT legacy_id AS id FROM synthetic.pathology
 WHERE source_table = 'auth_user' AND class = 'test_account';
 
@@ -113,7 +113,7 @@ WITH pick AS (
 INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
 SELECT 'auth_user', id, 'duplicate_name', source::text FROM upd;
 
-CREATE TEMP VIEW s_duplicated AS
+CREATE OR REPLACE TEMP VIEW s_duplicated AS
 SELECT legacy_id AS id FROM synthetic.pathology
 WHERE source_table = 'auth_user' AND class IN ('duplicate_email', 'duplicate_name')
 UNION
@@ -175,7 +175,7 @@ WITH chosen AS (
 INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
 SELECT 'auth_user', id, 'invalid_email', v FROM upd;
 
-CREATE TEMP VIEW s_email_touched AS
+CREATE OR REPLACE TEMP VIEW s_email_touched AS
 SELECT legacy_id AS id FROM synthetic.pathology
 WHERE source_table = 'auth_user' AND class IN ('invalid_email', 'blank_email')
 UNION SELECT id FROM s_tested UNION SELECT id FROM s_duplicated;

@@ -95,7 +95,7 @@ INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
 SELECT 'dispatch_office', ins.id, 'duplicate_office', src.id::text
 FROM ins JOIN src ON src.rn = ins.rn;
 
-CREATE TEMP VIEW s_office_dup AS
+CREATE OR REPLACE TEMP VIEW s_office_dup AS
 SELECT legacy_id AS id FROM synthetic.pathology WHERE class = 'duplicate_office'
 UNION SELECT detail::integer FROM synthetic.pathology WHERE class = 'duplicate_office';
 

@@ -1,7 +1,7 @@
 -- Treatment planning (REFERENCE 1.6): projects, plans (several per project), comments on plans,
 -- project brackets, and notes about doctors.
 
-CREATE TEMP VIEW s_ids AS
+CREATE OR REPLACE TEMP VIEW s_ids AS
 SELECT (SELECT ids FROM s_pool WHERE name = 'technician') AS technicians,
        (SELECT ids FROM s_pool WHERE name = 'staff') AS staff,
        (SELECT ids FROM s_pool WHERE name = 'deleted') AS deleted;

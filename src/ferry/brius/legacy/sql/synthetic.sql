@@ -111,6 +111,56 @@ EXCEPTION WHEN others THEN
 END
 $$;
 
+-- The rules the migration owes the data, in SQL (docs/pathologies.md states them in words).
+
+-- Email format the target checks (REFERENCE 2.3, profiles.email_format).
+CREATE OR REPLACE FUNCTION synthetic.valid_email(email text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT btrim(email) ~ '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$'
+$$;
+
+-- NULL, empty or only spaces.
+CREATE OR REPLACE FUNCTION synthetic.blank(value text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT value IS NULL OR btrim(value) = ''
+$$;
+
+-- Test and internal accounts (skip rule test_account of doctors).
+CREATE OR REPLACE FUNCTION synthetic.test_account(email text, first_name text, last_name text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT lower(btrim(email)) LIKE '%@brius.com'
+        OR lower(btrim(email)) LIKE '%@mechanodontics.com'
+        OR lower(email || ' ' || first_name || ' ' || last_name) ~ '(test|demo)'
+$$;
+
+-- Spellings of the United States that normalise to 'USA' (fix country_normalised).
+CREATE OR REPLACE FUNCTION synthetic.usa_variant(country text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT country <> 'USA'
+       AND lower(btrim(country)) IN ('usa', 'us', 'united states', 'u.s.a.', 'united states of america')
+$$;
+
+-- Office dedup key: normalised name|address|city|state|zip (lower case, spaces collapsed).
+CREATE OR REPLACE FUNCTION synthetic.office_key(name text, address text, city text, state text, zip text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT concat_ws('|',
+        lower(regexp_replace(btrim(coalesce(name, '')), '\s+', ' ', 'g')),
+        lower(regexp_replace(btrim(coalesce(address, '')), '\s+', ' ', 'g')),
+        lower(regexp_replace(btrim(coalesce(city, '')), '\s+', ' ', 'g')),
+        lower(regexp_replace(btrim(coalesce(state, '')), '\s+', ' ', 'g')),
+        lower(regexp_replace(btrim(coalesce(zip, '')), '\s+', ' ', 'g')))
+$$;
+
+-- Every office and the office it is merged onto (the lowest id sharing its key).
+CREATE OR REPLACE VIEW synthetic.office_canonical AS
+SELECT id, min(id) OVER (PARTITION BY synthetic.office_key(name, address, city, state, zip)) AS canonical
+FROM dispatch_office;
+
+-- Doctors that are migrated: candidates neither skipped nor quarantined (after doctors settle).
+CREATE OR REPLACE VIEW synthetic.migrated_doctor AS
+SELECT c.id FROM synthetic.doctor_candidate AS c
+WHERE NOT EXISTS (SELECT 1 FROM synthetic.lost AS l WHERE l.entity = 'doctors' AND l.legacy_id = c.id);
+
 -- Settle one (entity, source table) after its rules have filled synthetic.candidate: one final
 -- outcome per row, the fixes of the rows that are migrated, and the accounting totals.
 CREATE OR REPLACE FUNCTION synthetic.settle(p_entity text, p_source text, p_seen bigint)

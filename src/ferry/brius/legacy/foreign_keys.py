@@ -1,0 +1,133 @@
+"""Every foreign-key-like column of the legacy schema, and the scan that records its orphans.
+
+The legacy database declares no foreign key; these are the references Django's models make
+(REFERENCE 1.10). An orphan is a non-NULL value with no row behind it. The scan runs after
+every injection, so synthetic.pathology lists exactly the orphans the data holds, whether
+injected on purpose or inherited (a payment copying its patient's missing office).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`table.column` refers to `parent.id`; `content_type` narrows a generic (polymorphic) key."""
+
+    table: str
+    column: str
+    parent: str
+    content_type: int | None = None
+
+
+def _fks(table: str, **columns: str) -> tuple[ForeignKey, ...]:
+    return tuple(ForeignKey(table, column, parent) for column, parent in columns.items())
+
+
+_USER = "auth_user"
+_INSTRUCTION = "dispatch_instruction"
+
+FOREIGN_KEYS: tuple[ForeignKey, ...] = (
+    *_fks("auth_user_groups", user_id=_USER, group_id="auth_group"),
+    *_fks("dispatch_usersetting", user_id=_USER),
+    *_fks("dispatch_doctorsetting", user_id=_USER),
+    *_fks("dispatch_agent", user_id=_USER),
+    *_fks("dispatch_office_doctors", office_id="dispatch_office", user_id=_USER),
+    *_fks("dispatch_patient", user_id=_USER, doctor_id=_USER, office_id="dispatch_office"),
+    *_fks("dispatch_product", course_id="dispatch_course"),
+    *_fks(
+        _INSTRUCTION,
+        patient_id="dispatch_patient",
+        course_id="dispatch_course",
+        upper_jaw_id="dispatch_jaw",
+        lower_jaw_id="dispatch_jaw",
+    ),
+    *_fks(
+        "dispatch_order",
+        instruction_id=_INSTRUCTION,
+        course_id="dispatch_course",
+        patient_id="dispatch_patient",
+    ),
+    *_fks("dispatch_jaw", product_id="dispatch_product"),
+    *_fks("dispatch_state", instruction_id=_INSTRUCTION, actor_id=_USER),
+    *_fks("dispatch_category", parent_id="dispatch_category"),
+    *_fks("dispatch_template", category_id="dispatch_category"),
+    *_fks(
+        "dispatch_task",
+        instruction_id=_INSTRUCTION,
+        plan_id="dispatch_plan",
+        order_id="dispatch_order",
+        file_id="dispatch_file",
+        template_id="dispatch_template",
+        actor_id=_USER,
+    ),
+    *_fks("dispatch_project", creator_id=_USER),
+    *_fks("dispatch_plan", instruction_id=_INSTRUCTION, project_id="dispatch_project"),
+    *_fks("dispatch_comment", plan_id="dispatch_plan", author_id=_USER),
+    *_fks("dispatch_note", doctor_id=_USER, author_id=_USER),
+    *_fks("dispatch_bracket", project_id="dispatch_project"),
+    *_fks(
+        "dispatch_file",
+        instruction_id=_INSTRUCTION,
+        product_id="dispatch_product",
+        record_id="dispatch_record",
+    ),
+    *_fks(
+        "dispatch_record",
+        target_type_id="django_content_type",
+        author_id=_USER,
+        group_id="auth_group",
+    ),
+    ForeignKey("dispatch_record", "target_id", _INSTRUCTION, content_type=9),
+    ForeignKey("dispatch_record", "target_id", "dispatch_patient", content_type=11),
+    ForeignKey("dispatch_record", "target_id", "dispatch_plan", content_type=12),
+    ForeignKey("dispatch_record", "target_id", _USER, content_type=58),
+    *_fks("dispatch_record_attachments", record_id="dispatch_record", file_id="dispatch_file"),
+    *_fks("dispatch_offer", doctor_id=_USER, product_id="dispatch_product"),
+    *_fks("dispatch_discount", offer_id="dispatch_offer"),
+    *_fks(
+        "dispatch_payment",
+        instruction_id=_INSTRUCTION,
+        order_id="dispatch_order",
+        doctor_id=_USER,
+        office_id="dispatch_office",
+    ),
+    *_fks("dispatch_role", user_id=_USER, group_id="auth_group"),
+)
+
+
+def orphan_query(fk: ForeignKey) -> sql.Composed:
+    """SELECT the ids of the rows of `fk.table` whose `fk.column` points at no parent row."""
+    narrowed = (
+        sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(fk.content_type))
+        if fk.content_type is not None
+        else sql.SQL("")
+    )
+    return sql.SQL(
+        "SELECT t.id FROM {table} AS t WHERE t.{column} IS NOT NULL{narrowed}"
+        " AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p.id = t.{column})"
+    ).format(
+        table=sql.Identifier(fk.table),
+        column=sql.Identifier(fk.column),
+        parent=sql.Identifier(fk.parent),
+        narrowed=narrowed,
+    )
+
+
+def record_orphans(conn: psycopg.Connection) -> None:
+    """Add one synthetic.pathology row (class 'orphan', detail = column) per orphan value."""
+    for fk in FOREIGN_KEYS:
+        conn.execute(
+            sql.SQL(
+                "INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)"
+                " SELECT {table}, id, 'orphan', {column} FROM ({orphans}) AS o"
+            ).format(
+                table=sql.Literal(fk.table),
+                column=sql.Literal(fk.column),
+                orphans=orphan_query(fk),
+            )
+        )
