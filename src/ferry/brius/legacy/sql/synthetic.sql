@@ -92,6 +92,12 @@ FROM auth_user AS u
 WHERE EXISTS (SELECT 1 FROM dispatch_usersetting AS s WHERE s.user_id = u.id)
    OR EXISTS (SELECT 1 FROM dispatch_office_doctors AS o WHERE o.user_id = u.id);
 
+-- The rows the doctors entity reads: candidates that are not patients (a user who is both
+-- migrates as a patient; a reference to them as a doctor finds no doctor).
+CREATE OR REPLACE VIEW synthetic.doctor_source AS
+SELECT c.id FROM synthetic.doctor_candidate AS c
+WHERE NOT EXISTS (SELECT 1 FROM dispatch_patient AS p WHERE p.user_id = c.id);
+
 -- Why a reference cannot be followed: NULL, no such row, or a row that is not migrated.
 CREATE OR REPLACE FUNCTION synthetic.cause(reference integer, found integer) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -119,6 +125,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT btrim(email) ~ '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$'
 $$;
 
+-- The target's patient suffix format (profiles_patient_suffix_format, patients_suffix_format).
+CREATE OR REPLACE FUNCTION synthetic.valid_suffix(suffix text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT suffix ~ '^[0-9A-Z]{4}$'
+$$;
+
 -- NULL, empty or only spaces.
 CREATE OR REPLACE FUNCTION synthetic.blank(value text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -131,6 +143,12 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT lower(btrim(email)) LIKE '%@brius.com'
         OR lower(btrim(email)) LIKE '%@mechanodontics.com'
         OR lower(email || ' ' || first_name || ' ' || last_name) ~ '(test|demo)'
+$$;
+
+-- Tax rate stored as a percentage: 1 <= rate < 100 (divided by 100; >= 100 or < 0 is invalid).
+CREATE OR REPLACE FUNCTION synthetic.percent_rate(rate numeric) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT rate >= 1 AND rate < 100
 $$;
 
 -- Spellings of the United States that normalise to 'USA' (fix country_normalised).
@@ -158,7 +176,7 @@ FROM dispatch_office;
 
 -- Doctors that are migrated: candidates neither skipped nor quarantined (after doctors settle).
 CREATE OR REPLACE VIEW synthetic.migrated_doctor AS
-SELECT c.id FROM synthetic.doctor_candidate AS c
+SELECT c.id FROM synthetic.doctor_source AS c
 WHERE NOT EXISTS (SELECT 1 FROM synthetic.lost AS l WHERE l.entity = 'doctors' AND l.legacy_id = c.id);
 
 -- Settle one (entity, source table) after its rules have filled synthetic.candidate: one final

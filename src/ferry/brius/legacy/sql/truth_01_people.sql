@@ -3,16 +3,17 @@
 -- parents 3xx in declared order, target constraints 4xx; fixes 0), then settles: one final
 -- outcome per row. Parents are looked up in synthetic.lost, filled by the entities before.
 
--- offices: every office migrates; duplicates map onto the lowest id of their key.
+-- offices: every office migrates; duplicates map onto the lowest id of their key, after their
+-- own transform (so a merged duplicate lists its own fixes too).
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'offices', 'dispatch_office', o.id, c.kind, c.priority, c.detail, c.pathology
 FROM dispatch_office AS o
 JOIN synthetic.office_canonical AS k ON k.id = o.id
 CROSS JOIN LATERAL (VALUES
+    ('quarantine', 200, 'invalid_tax_rate', 'tax_rate_percent', o.tax_rate < 0 OR o.tax_rate >= 100),
     ('fix', 0, 'merged_duplicate_office', 'duplicate_office', k.canonical <> o.id),
-    ('fix', 0, 'tax_rate_percent', 'tax_rate_percent', k.canonical = o.id AND o.tax_rate > 1),
-    ('fix', 0, 'blank_name_unknown', 'blank_name', k.canonical = o.id AND synthetic.blank(o.name)),
-    ('fix', 0, 'country_normalised', 'country_variant', k.canonical = o.id AND synthetic.usa_variant(o.country))
+    ('fix', 0, 'tax_rate_percent', 'tax_rate_percent', synthetic.percent_rate(o.tax_rate)),
+    ('fix', 0, 'country_normalised', 'country_variant', synthetic.usa_variant(o.country))
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
 SELECT synthetic.settle('offices', 'dispatch_office', (SELECT count(*) FROM dispatch_office));
@@ -24,12 +25,12 @@ FROM auth_user AS u
 LEFT JOIN dispatch_patient AS p ON p.user_id = u.id
 CROSS JOIN LATERAL (VALUES
     ('quarantine', 400, 'constraint:profiles_patient_suffix_format', 'malformed_suffix',
-     NOT synthetic.blank(p.suffix) AND char_length(p.suffix) <> 4),
+     NOT synthetic.blank(p.suffix) AND NOT synthetic.valid_suffix(p.suffix)),
     ('fix', 0, 'invalid_email_nulled', 'invalid_email',
      btrim(u.email) <> '' AND NOT synthetic.valid_email(u.email)),
-    ('fix', 0, 'blank_email_nulled', 'blank_email', btrim(u.email) = ''),
+    ('fix', 0, 'empty_string_null', 'blank_email', btrim(u.email) = ''),
     ('fix', 0, 'blank_name_unknown', 'blank_name', synthetic.blank(u.first_name) OR synthetic.blank(u.last_name)),
-    ('fix', 0, 'blank_suffix_nulled', 'blank_suffix', p.suffix IS NOT NULL AND btrim(p.suffix) = '')
+    ('fix', 0, 'empty_string_null', 'blank_suffix', p.suffix IS NOT NULL AND btrim(p.suffix) = '')
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
 SELECT synthetic.settle('profiles', 'auth_user', (SELECT count(*) FROM auth_user));
@@ -41,6 +42,7 @@ WHERE g.parent_id IS NOT NULL AND g.parent_id NOT IN (SELECT id FROM dispatch_ca
 SELECT synthetic.settle('categories', 'dispatch_category', (SELECT count(*) FROM dispatch_category));
 
 SELECT synthetic.settle('roles', 'dispatch_role', (SELECT count(*) FROM dispatch_role));
+-- technician_roles: the roles of group 11 (a catalogue: technician_id stays NULL).
 SELECT synthetic.settle('technician_roles', 'dispatch_role',
                         (SELECT count(*) FROM dispatch_role WHERE group_id = 11));
 
@@ -64,25 +66,24 @@ CROSS JOIN LATERAL (VALUES
 WHERE c.hit;
 SELECT synthetic.settle('products', 'dispatch_product', (SELECT count(*) FROM dispatch_product));
 
--- doctors: one per candidate; primary office = office of the candidate's lowest-id link.
+-- doctors: one per candidate that is not a patient; primary office = the lowest office id
+-- among the doctor's links.
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'doctors', 'auth_user', u.id, c.kind, c.priority, c.detail, c.pathology
-FROM synthetic.doctor_candidate AS d
+FROM synthetic.doctor_source AS d
 JOIN auth_user AS u ON u.id = d.id
-LEFT JOIN dispatch_patient AS p ON p.user_id = u.id
 LEFT JOIN synthetic.lost AS lp ON lp.entity = 'profiles' AND lp.legacy_id = u.id
-LEFT JOIN LATERAL (SELECT l.office_id FROM dispatch_office_doctors AS l
-                   WHERE l.user_id = u.id ORDER BY l.id LIMIT 1) AS first_link ON true
-LEFT JOIN dispatch_office AS o ON o.id = first_link.office_id
+LEFT JOIN LATERAL (SELECT min(l.office_id) AS office_id FROM dispatch_office_doctors AS l
+                   WHERE l.user_id = u.id) AS primary_office ON true
+LEFT JOIN dispatch_office AS o ON o.id = primary_office.office_id
 CROSS JOIN LATERAL (VALUES
     ('skip', 100, 'test_account', 'test_account', synthetic.test_account(u.email, u.first_name, u.last_name)),
-    ('skip', 110, 'patient_account', 'patient_doctor', p.id IS NOT NULL),
     ('quarantine', 300, 'missing_parent:profiles', 'cascade', lp.legacy_id IS NOT NULL),
-    ('fix', 0, 'optional_parent_null:primary_office_id', synthetic.cause(first_link.office_id, o.id),
-     first_link.office_id IS NOT NULL AND o.id IS NULL)
+    ('fix', 0, 'optional_parent_null:primary_office_id', synthetic.cause(primary_office.office_id, o.id),
+     primary_office.office_id IS NOT NULL AND o.id IS NULL)
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
-SELECT synthetic.settle('doctors', 'auth_user', (SELECT count(*) FROM synthetic.doctor_candidate));
+SELECT synthetic.settle('doctors', 'auth_user', (SELECT count(*) FROM synthetic.doctor_source));
 
 -- technicians: users in group 11.
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
@@ -126,7 +127,7 @@ LEFT JOIN dispatch_office AS o ON o.id = p.office_id
 CROSS JOIN LATERAL (VALUES
     ('quarantine', 300, 'missing_parent:profiles', synthetic.cause(p.user_id, u.id),
      u.id IS NULL OR lp.legacy_id IS NOT NULL),
-    ('fix', 0, 'blank_suffix_nulled', 'blank_suffix', p.suffix IS NOT NULL AND btrim(p.suffix) = ''),
+    ('fix', 0, 'empty_string_null', 'blank_suffix', p.suffix IS NOT NULL AND btrim(p.suffix) = ''),
     ('fix', 0, 'invalid_json_kept_raw', 'invalid_json', p.schemes IS NOT NULL AND NOT synthetic.is_json(p.schemes)),
     ('fix', 0, 'optional_parent_null:primary_doctor_id', synthetic.cause(p.doctor_id, du.id),
      p.doctor_id IS NOT NULL AND md.id IS NULL),

@@ -87,20 +87,25 @@ CROSS JOIN LATERAL (VALUES
 WHERE c.hit;
 SELECT synthetic.settle('treatment_plans', 'dispatch_plan', (SELECT count(*) FROM dispatch_plan));
 
--- comments, case_messages and customer_feedback all read dispatch_comment.
+-- comments, case_messages and customer_feedback all read dispatch_comment. The case and the
+-- patient of a comment are those of its plan's instruction (read in the legacy tables, so an
+-- instruction that is not migrated as an order still leads to its patient).
 CREATE OR REPLACE TEMP VIEW t_comment AS
 SELECT m.id, m.text, m.plan_id, m.author_id,
        u.id AS author_found, lu.legacy_id AS author_lost,
        pl.id AS plan_found, lpl.legacy_id AS plan_lost,
-       pl.instruction_id, i.id AS order_found, lo.legacy_id AS order_lost
+       i.patient_id, c.id AS case_found, lc.legacy_id AS case_lost, lpt.legacy_id AS patient_lost
 FROM dispatch_comment AS m
 LEFT JOIN auth_user AS u ON u.id = m.author_id
 LEFT JOIN synthetic.lost AS lu ON lu.entity = 'profiles' AND lu.legacy_id = m.author_id
 LEFT JOIN dispatch_plan AS pl ON pl.id = m.plan_id
 LEFT JOIN synthetic.lost AS lpl ON lpl.entity = 'treatment_plans' AND lpl.legacy_id = m.plan_id
 LEFT JOIN dispatch_instruction AS i ON i.id = pl.instruction_id
-LEFT JOIN synthetic.lost AS lo ON lo.entity = 'orders' AND lo.legacy_id = pl.instruction_id;
+LEFT JOIN dispatch_patient AS c ON c.id = i.patient_id
+LEFT JOIN synthetic.lost AS lc ON lc.entity = 'cases' AND lc.legacy_id = i.patient_id
+LEFT JOIN synthetic.lost AS lpt ON lpt.entity = 'patients' AND lpt.legacy_id = i.patient_id;
 
+-- comments: from dispatch_comment (on a plan) and from dispatch_note (on a doctor).
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'comments', 'dispatch_comment', m.id, c.kind, c.priority, c.detail, c.pathology
 FROM t_comment AS m
@@ -114,84 +119,122 @@ CROSS JOIN LATERAL (VALUES
 WHERE c.hit;
 SELECT synthetic.settle('comments', 'dispatch_comment', (SELECT count(*) FROM dispatch_comment));
 
--- case_messages: the case is reached through plan -> order -> patient.
+INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
+SELECT 'comments', 'dispatch_note', n.id, c.kind, c.priority, c.detail, c.pathology
+FROM dispatch_note AS n
+LEFT JOIN auth_user AS au ON au.id = n.author_id
+LEFT JOIN synthetic.lost AS la ON la.entity = 'profiles' AND la.legacy_id = n.author_id
+CROSS JOIN LATERAL (VALUES
+    ('skip', 100, 'blank_text', 'blank_text', synthetic.blank(n.text)),
+    ('fix', 0, 'optional_parent_null:author_id', synthetic.cause(n.author_id, au.id),
+     n.author_id IS NOT NULL AND (au.id IS NULL OR la.legacy_id IS NOT NULL))
+) AS c(kind, priority, detail, pathology, hit)
+WHERE c.hit;
+SELECT synthetic.settle('comments', 'dispatch_note', (SELECT count(*) FROM dispatch_note));
+
+-- case_messages: the case is required, the plan optional.
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'case_messages', 'dispatch_comment', m.id, c.kind, c.priority, c.detail, c.pathology
 FROM t_comment AS m
 CROSS JOIN LATERAL (VALUES
     ('skip', 100, 'blank_text', 'blank_text', synthetic.blank(m.text)),
-    ('quarantine', 300, 'missing_parent:treatment_plans', synthetic.cause(m.plan_id, m.plan_found),
-     m.plan_found IS NULL OR m.plan_lost IS NOT NULL),
-    ('quarantine', 310, 'missing_parent:orders', 'cascade',
-     m.order_found IS NULL OR m.order_lost IS NOT NULL),
+    ('quarantine', 300, 'missing_parent:cases',
+     CASE WHEN m.plan_found IS NULL THEN 'orphan' ELSE 'cascade' END,
+     m.case_found IS NULL OR m.case_lost IS NOT NULL),
+    ('fix', 0, 'optional_parent_null:treatment_plan_id', 'cascade', m.plan_lost IS NOT NULL),
     ('fix', 0, 'optional_parent_null:sender_id', synthetic.cause(m.author_id, m.author_found),
      m.author_id IS NOT NULL AND (m.author_found IS NULL OR m.author_lost IS NOT NULL))
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
 SELECT synthetic.settle('case_messages', 'dispatch_comment', (SELECT count(*) FROM dispatch_comment));
 
--- customer_feedback: comments and records written by doctor candidates.
+-- customer_feedback: comments and records written by a doctor (synthetic.doctor_source). The
+-- author and the patient (the comment's plan's patient, the record's target patient) are optional.
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'customer_feedback', 'dispatch_comment', m.id, c.kind, c.priority, c.detail, c.pathology
-FROM dispatch_comment AS m
+FROM t_comment AS m
 CROSS JOIN LATERAL (VALUES
     ('skip', 100, 'blank_text', 'blank_text', synthetic.blank(m.text)),
-    ('skip', 110, 'short_text', 'short_text', char_length(btrim(m.text)) <= 5)
+    ('skip', 110, 'short_text', 'short_text', char_length(btrim(m.text)) <= 5),
+    ('fix', 0, 'optional_parent_null:author_id', 'cascade', m.author_lost IS NOT NULL),
+    ('fix', 0, 'optional_parent_null:patient_id', synthetic.cause(m.patient_id, m.case_found),
+     m.patient_id IS NOT NULL AND (m.case_found IS NULL OR m.patient_lost IS NOT NULL))
 ) AS c(kind, priority, detail, pathology, hit)
-WHERE c.hit AND m.author_id IN (SELECT id FROM synthetic.doctor_candidate);
+WHERE c.hit AND m.author_id IN (SELECT id FROM synthetic.doctor_source);
 SELECT synthetic.settle('customer_feedback', 'dispatch_comment',
-    (SELECT count(*) FROM dispatch_comment WHERE author_id IN (SELECT id FROM synthetic.doctor_candidate)));
+    (SELECT count(*) FROM dispatch_comment WHERE author_id IN (SELECT id FROM synthetic.doctor_source)));
 
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'customer_feedback', 'dispatch_record', r.id, c.kind, c.priority, c.detail, c.pathology
 FROM dispatch_record AS r
+LEFT JOIN synthetic.lost AS la ON la.entity = 'profiles' AND la.legacy_id = r.author_id
+LEFT JOIN dispatch_patient AS tp ON r.target_type_id = 11 AND tp.id = r.target_id
+LEFT JOIN synthetic.lost AS ltp ON r.target_type_id = 11 AND ltp.entity = 'patients' AND ltp.legacy_id = r.target_id
 CROSS JOIN LATERAL (VALUES
     ('skip', 100, 'blank_text', 'blank_text', synthetic.blank(r.text)),
-    ('skip', 110, 'short_text', 'short_text', char_length(btrim(r.text)) <= 5)
+    ('skip', 110, 'short_text', 'short_text', char_length(btrim(r.text)) <= 5),
+    ('fix', 0, 'optional_parent_null:author_id', 'cascade', la.legacy_id IS NOT NULL),
+    ('fix', 0, 'optional_parent_null:patient_id', synthetic.cause(r.target_id, tp.id),
+     r.target_type_id = 11 AND (tp.id IS NULL OR ltp.legacy_id IS NOT NULL))
 ) AS c(kind, priority, detail, pathology, hit)
-WHERE c.hit AND r.author_id IN (SELECT id FROM synthetic.doctor_candidate);
+WHERE c.hit AND r.author_id IN (SELECT id FROM synthetic.doctor_source);
 SELECT synthetic.settle('customer_feedback', 'dispatch_record',
-    (SELECT count(*) FROM dispatch_record WHERE author_id IN (SELECT id FROM synthetic.doctor_candidate)));
+    (SELECT count(*) FROM dispatch_record WHERE author_id IN (SELECT id FROM synthetic.doctor_source)));
 
--- doctor_notes: the doctor is required, the author optional.
+-- doctor_notes: the note's comments row and the doctor are required.
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'doctor_notes', 'dispatch_note', n.id, c.kind, c.priority, c.detail, c.pathology
 FROM dispatch_note AS n
+LEFT JOIN synthetic.lost AS lc ON lc.entity = 'comments' AND lc.source_table = 'dispatch_note'
+                              AND lc.legacy_id = n.id
 LEFT JOIN auth_user AS du ON du.id = n.doctor_id
 LEFT JOIN synthetic.migrated_doctor AS md ON md.id = n.doctor_id
-LEFT JOIN auth_user AS au ON au.id = n.author_id
-LEFT JOIN synthetic.lost AS la ON la.entity = 'profiles' AND la.legacy_id = n.author_id
 CROSS JOIN LATERAL (VALUES
     ('skip', 100, 'blank_text', 'blank_text', synthetic.blank(n.text)),
-    ('quarantine', 300, 'missing_parent:doctors', synthetic.cause(n.doctor_id, du.id), md.id IS NULL),
-    ('fix', 0, 'optional_parent_null:author_id', synthetic.cause(n.author_id, au.id),
-     n.author_id IS NOT NULL AND (au.id IS NULL OR la.legacy_id IS NOT NULL))
+    ('quarantine', 300, 'missing_parent:comments', 'cascade', lc.legacy_id IS NOT NULL),
+    ('quarantine', 310, 'missing_parent:doctors', synthetic.cause(n.doctor_id, du.id), md.id IS NULL)
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
 SELECT synthetic.settle('doctor_notes', 'dispatch_note', (SELECT count(*) FROM dispatch_note));
 
--- case_states and order_states both read dispatch_state; the case is the order's patient's.
+-- case_states: the case is that of the instruction's patient (required), the order optional;
+-- order_states: the order is required.
 CREATE OR REPLACE TEMP VIEW t_state AS
-SELECT st.id, st.instruction_id, st.actor_id, i.id AS order_found, lo.legacy_id AS order_lost,
+SELECT st.id, st.instruction_id, st.actor_id, i.id AS instruction_found, lo.legacy_id AS order_lost,
+       i.patient_id, c.id AS case_found, lc.legacy_id AS case_lost,
        u.id AS actor_found, lu.legacy_id AS actor_lost
 FROM dispatch_state AS st
 LEFT JOIN dispatch_instruction AS i ON i.id = st.instruction_id
 LEFT JOIN synthetic.lost AS lo ON lo.entity = 'orders' AND lo.legacy_id = st.instruction_id
+LEFT JOIN dispatch_patient AS c ON c.id = i.patient_id
+LEFT JOIN synthetic.lost AS lc ON lc.entity = 'cases' AND lc.legacy_id = i.patient_id
 LEFT JOIN auth_user AS u ON u.id = st.actor_id
 LEFT JOIN synthetic.lost AS lu ON lu.entity = 'profiles' AND lu.legacy_id = st.actor_id;
 
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
-SELECT e.entity, 'dispatch_state', st.id, c.kind, c.priority, c.detail, c.pathology
+SELECT 'case_states', 'dispatch_state', st.id, c.kind, c.priority, c.detail, c.pathology
 FROM t_state AS st
-CROSS JOIN (VALUES ('case_states', 'changed_by_id'), ('order_states', 'changed_by')) AS e(entity, actor_column)
 CROSS JOIN LATERAL (VALUES
-    ('quarantine', 300, 'missing_parent:orders', synthetic.cause(st.instruction_id, st.order_found),
-     st.order_found IS NULL OR st.order_lost IS NOT NULL),
-    ('fix', 0, 'optional_parent_null:' || e.actor_column, synthetic.cause(st.actor_id, st.actor_found),
+    ('quarantine', 300, 'missing_parent:cases',
+     CASE WHEN st.instruction_found IS NULL THEN synthetic.cause(st.instruction_id, NULL) ELSE 'cascade' END,
+     st.case_found IS NULL OR st.case_lost IS NOT NULL),
+    ('fix', 0, 'optional_parent_null:order_id', 'cascade', st.order_lost IS NOT NULL),
+    ('fix', 0, 'optional_parent_null:changed_by', synthetic.cause(st.actor_id, st.actor_found),
      st.actor_id IS NOT NULL AND (st.actor_found IS NULL OR st.actor_lost IS NOT NULL))
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
 SELECT synthetic.settle('case_states', 'dispatch_state', (SELECT count(*) FROM dispatch_state));
+
+INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
+SELECT 'order_states', 'dispatch_state', st.id, c.kind, c.priority, c.detail, c.pathology
+FROM t_state AS st
+CROSS JOIN LATERAL (VALUES
+    ('quarantine', 300, 'missing_parent:orders', synthetic.cause(st.instruction_id, st.instruction_found),
+     st.instruction_found IS NULL OR st.order_lost IS NOT NULL),
+    ('fix', 0, 'optional_parent_null:changed_by', synthetic.cause(st.actor_id, st.actor_found),
+     st.actor_id IS NOT NULL AND (st.actor_found IS NULL OR st.actor_lost IS NOT NULL))
+) AS c(kind, priority, detail, pathology, hit)
+WHERE c.hit;
 SELECT synthetic.settle('order_states', 'dispatch_state', (SELECT count(*) FROM dispatch_state));
 
 -- tasks: the order is required; assignee and template are optional.

@@ -16,12 +16,11 @@ CROSS JOIN LATERAL (VALUES
 WHERE c.hit;
 SELECT synthetic.settle('files', 'dispatch_file', (SELECT count(*) FROM dispatch_file));
 
--- order_files and case_files: the files that carry an instruction; the case is the order's
--- patient's, so both need the order.
+-- order_files and case_files: the files that carry an instruction. order_files needs the
+-- order; case_files needs the case of the instruction's patient (read in the legacy tables).
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
-SELECT e.entity, 'dispatch_file', f.id, c.kind, c.priority, c.detail, c.pathology
+SELECT 'order_files', 'dispatch_file', f.id, c.kind, c.priority, c.detail, c.pathology
 FROM dispatch_file AS f
-CROSS JOIN (VALUES ('order_files'), ('case_files')) AS e(entity)
 LEFT JOIN dispatch_instruction AS i ON i.id = f.instruction_id
 LEFT JOIN synthetic.lost AS lo ON lo.entity = 'orders' AND lo.legacy_id = f.instruction_id
 LEFT JOIN synthetic.lost AS lf ON lf.entity = 'files' AND lf.legacy_id = f.id
@@ -33,6 +32,21 @@ CROSS JOIN LATERAL (VALUES
 WHERE c.hit AND f.instruction_id IS NOT NULL;
 SELECT synthetic.settle('order_files', 'dispatch_file',
                         (SELECT count(*) FROM dispatch_file WHERE instruction_id IS NOT NULL));
+
+INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
+SELECT 'case_files', 'dispatch_file', f.id, c.kind, c.priority, c.detail, c.pathology
+FROM dispatch_file AS f
+LEFT JOIN dispatch_instruction AS i ON i.id = f.instruction_id
+LEFT JOIN dispatch_patient AS p ON p.id = i.patient_id
+LEFT JOIN synthetic.lost AS lc ON lc.entity = 'cases' AND lc.legacy_id = i.patient_id
+LEFT JOIN synthetic.lost AS lf ON lf.entity = 'files' AND lf.legacy_id = f.id
+CROSS JOIN LATERAL (VALUES
+    ('quarantine', 300, 'missing_parent:cases',
+     CASE WHEN i.id IS NULL THEN 'orphan' ELSE 'cascade' END,
+     p.id IS NULL OR lc.legacy_id IS NOT NULL),
+    ('quarantine', 310, 'missing_parent:files', 'cascade', lf.legacy_id IS NOT NULL)
+) AS c(kind, priority, detail, pathology, hit)
+WHERE c.hit AND f.instruction_id IS NOT NULL;
 SELECT synthetic.settle('case_files', 'dispatch_file',
                         (SELECT count(*) FROM dispatch_file WHERE instruction_id IS NOT NULL));
 

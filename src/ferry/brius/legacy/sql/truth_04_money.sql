@@ -1,20 +1,30 @@
 -- Ground truth, part 4: payments, purchases, offers, discounts.
 
+-- payments: the order is required; the patient is the order's (so migrated with it); the
+-- doctor and office are the payment's own legacy columns (optional).
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'payments', 'dispatch_payment', p.id, c.kind, c.priority, c.detail, c.pathology
 FROM dispatch_payment AS p
 LEFT JOIN dispatch_instruction AS i ON i.id = p.instruction_id
 LEFT JOIN synthetic.lost AS lo ON lo.entity = 'orders' AND lo.legacy_id = p.instruction_id
+LEFT JOIN auth_user AS du ON du.id = p.doctor_id
+LEFT JOIN synthetic.migrated_doctor AS md ON md.id = p.doctor_id
+LEFT JOIN dispatch_office AS o ON o.id = p.office_id
 CROSS JOIN LATERAL (VALUES
     ('quarantine', 300, 'missing_parent:orders', synthetic.cause(p.instruction_id, i.id),
      i.id IS NULL OR lo.legacy_id IS NOT NULL),
     ('fix', 0, 'invalid_json_kept_raw', 'invalid_json',
-     p.installments IS NOT NULL AND NOT synthetic.is_json(p.installments))
+     p.installments IS NOT NULL AND NOT synthetic.is_json(p.installments)),
+    ('fix', 0, 'optional_parent_null:doctor_id', synthetic.cause(p.doctor_id, du.id),
+     p.doctor_id IS NOT NULL AND md.id IS NULL),
+    ('fix', 0, 'optional_parent_null:office_id', synthetic.cause(p.office_id, o.id),
+     p.office_id IS NOT NULL AND o.id IS NULL)
 ) AS c(kind, priority, detail, pathology, hit)
 WHERE c.hit;
 SELECT synthetic.settle('payments', 'dispatch_payment', (SELECT count(*) FROM dispatch_payment));
 
--- purchases: the paid, not cancelled payments with a positive total.
+-- purchases: the paid, not cancelled payments with a positive total; they need the payment
+-- (and through it the order). No product: a payment names none.
 INSERT INTO synthetic.candidate (entity, source_table, legacy_id, kind, priority, detail, pathology)
 SELECT 'purchases', 'dispatch_payment', p.id, 'quarantine', 300, 'missing_parent:payments', 'cascade'
 FROM dispatch_payment AS p
