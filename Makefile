@@ -15,11 +15,15 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## demo: build the legacy and target worlds on the configured servers (embedded if none).
+## demo: on the configured servers (embedded PostgreSQL if none): build the legacy and target
+## databases, migrate everything, validate every row, show the accounting per entity.
 demo: install
 	$(FERRY) check
 	$(FERRY) legacy generate --scale $(SCALE) --seed $(SEED)
 	$(FERRY) target create
+	$(FERRY) migrate all
+	$(FERRY) validate final
+	$(FERRY) status
 
 ## test: lint, format check, and the whole test suite against a real PostgreSQL.
 test: install lint

@@ -4,6 +4,8 @@ The lab's earlier scripts recorded `public.migration_mappings (entity_type, lega
 ...)` with random UUIDs. An entity that declares `preexisting_as` takes those mappings over
 (origin 'preexisting') when their row still exists in its target table: ferry then neither
 re-inserts those rows nor, on rollback, deletes them, and children resolve to those UUIDs.
+Where the earlier tool mapped several legacy ids onto one row (it deduplicated offices), the
+adopted mappings share that row like ferry's own deduplicated ones do.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ def adopt_preexisting(conn: psycopg.Connection, entity: Entity) -> int:
     schema, _, table = entity.target.rpartition(".")
     cur = conn.execute(
         sql.SQL(
-            "INSERT INTO ferry.migration_mappings (entity, legacy_id, new_id, origin, migrated_at)"
-            " SELECT {entity}, e.legacy_id, e.new_id, 'preexisting', e.migrated_at"
+            "INSERT INTO ferry.migration_mappings"
+            " (entity, legacy_id, new_id, origin, migrated_at, dedup_key)"
+            " SELECT {entity}, e.legacy_id, e.new_id, 'preexisting', e.migrated_at,"
+            "  CASE WHEN count(*) OVER (PARTITION BY e.new_id) > 1"
+            "   THEN 'adopted:' || e.new_id END"
             " FROM public.migration_mappings e"
             " WHERE e.entity_type = {kind}"
             " AND EXISTS (SELECT 1 FROM {target} t WHERE t.id = e.new_id)"
