@@ -3,8 +3,9 @@
 Numbers are counted fresh each time: source rows the way the entity reads them, and the
 target's mappings, open quarantine entries and skip records. State:
 - pending: nothing recorded yet;
-- failed: the last run of the entity failed;
+- failed: the last run that wrote the entity failed;
 - completed: its last migrate or sync completed and source = migrated + quarantined + skipped;
+(validations read only: they do not change an entity's state, but show as its last run).
 - partial: anything else (interrupted, running, or the source has rows not yet accounted for).
 """
 
@@ -91,6 +92,7 @@ def entity_statuses(
     counts = source_counts(source, catalogue)
     migrated = quarantined = skipped = {}
     last: dict[str, LastRun] = {}
+    last_write: dict[str, LastRun] = {}
     if current_version(target) > 0:
         migrated = _per_entity(
             target, "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity"
@@ -106,13 +108,19 @@ def entity_statuses(
             " WHERE c.batch IS NULL ORDER BY c.entity, c.id DESC"
         ):
             last[row[0]] = LastRun(*row[1:])
+        for row in target.execute(
+            "SELECT DISTINCT ON (c.entity) c.entity, c.run_id, c.operation, c.status,"
+            " c.started_at, c.finished_at FROM ferry.migration_control c"
+            " WHERE c.batch IS NULL AND c.operation <> 'validate' ORDER BY c.entity, c.id DESC"
+        ):
+            last_write[row[0]] = LastRun(*row[1:])
     order = plan_entities(catalogue, catalogue.name, catalogue.entities).entities
     states: dict[str, str] = {}
     result = []
     for name in order:
         entity = catalogue.entities[name]
         accounted = migrated.get(name, 0) + quarantined.get(name, 0) + skipped.get(name, 0)
-        states[name] = _state(last.get(name), accounted, counts[name])
+        states[name] = _state(last_write.get(name), accounted, counts[name])
         result.append(
             EntityStatus(
                 entity=name,
