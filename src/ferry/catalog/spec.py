@@ -104,6 +104,7 @@ class Entity:
     transform: RowTransform | None = None
     after: tuple[str, ...] = ()
     dedup_key: str | None = None
+    dedup_fix: str = "merged_duplicate"
     preexisting_as: str | None = None
     description: str = ""
     money_columns: tuple[str, ...] = ()

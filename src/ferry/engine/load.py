@@ -76,7 +76,7 @@ class BatchLoader:
         entity = sql.Literal(self.entity.name)
         cur.execute(q.mark_existing(self.stage, entity))
         if self.entity.dedup_key:
-            cur.execute(q.mark_dedup(self.stage, entity))
+            cur.execute(q.mark_dedup(self.stage, entity, self.entity.dedup_fix))
         for index, parent in enumerate(self.entity.parents):
             cur.execute(q.resolve_parent(self.stage, self.names.parent(index), parent))
         self._insert(cur)

@@ -54,9 +54,9 @@ def mark_existing(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
     ).format(stage=stage, mappings=_MAPPINGS, entity=entity)
 
 
-def mark_dedup(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
+def mark_dedup(stage: sql.Identifier, entity: sql.Literal, fix: str) -> sql.Composed:
     """Duplicates map onto the canonical row: an earlier mapping with the same dedup key, else
-    the smallest key of the batch carrying it."""
+    the smallest key of the batch carrying it. Their mappings record the fix `fix`."""
     return sql.SQL(
         "WITH canon AS ("
         " SELECT s._key, coalesce("
@@ -65,9 +65,10 @@ def mark_dedup(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
         "  (SELECT ferry.legacy_uuid({entity}, min(o._key)) FROM {stage} o"
         "   WHERE o._dedup = s._dedup AND o._status = 'insert')) AS canonical"
         " FROM {stage} s WHERE s._status = 'insert' AND s._dedup IS NOT NULL)"
-        " UPDATE {stage} s SET _status = 'dedup', _new_id = c.canonical"
+        " UPDATE {stage} s SET _status = 'dedup', _new_id = c.canonical,"
+        " _notes = s._notes || {fix}::text"
         " FROM canon c WHERE c._key = s._key AND c.canonical <> ferry.legacy_uuid({entity}, s._key)"
-    ).format(stage=stage, mappings=_MAPPINGS, entity=entity)
+    ).format(stage=stage, mappings=_MAPPINGS, entity=entity, fix=sql.Literal(fix))
 
 
 def _mapped(parent: Parent, column: sql.Identifier) -> sql.Composed:

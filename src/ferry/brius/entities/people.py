@@ -37,6 +37,7 @@ OFFICES = Entity(
     dedup_key=" || '|' || ".join(
         _normalised(c) for c in ("name", "address", "city", "state", "zip")
     ),
+    dedup_fix="merged_duplicate_office",
     preexisting_as="office",
     columns=(
         Column("name", "o.name"),
