@@ -115,7 +115,8 @@ def generate(conn: psycopg.Connection, *, scale: float, seed: int) -> Generation
         row_counts = _row_counts(conn)
         seconds = round(time.perf_counter() - clock, 3)
         conn.execute(
-            "INSERT INTO synthetic.generation (seed, scale, started_at, seconds, volumes, row_counts)"
+            "INSERT INTO synthetic.generation"
+            " (seed, scale, started_at, seconds, volumes, row_counts)"
             " VALUES (%s, %s, %s, %s, %s, %s)",
             (seed, scale, started_at, seconds, json.dumps(params), json.dumps(row_counts)),
         )

@@ -95,6 +95,11 @@ INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
 SELECT 'dispatch_office', ins.id, 'duplicate_office', src.id::text
 FROM ins JOIN src ON src.rn = ins.rn;
 
+-- A copy of an office whose rate is a percentage holds a percentage too.
+INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
+SELECT 'dispatch_office', id, 'tax_rate_percent', 'tax_rate'
+FROM dispatch_office WHERE id > synthetic.n('offices') AND tax_rate >= 1;
+
 CREATE OR REPLACE TEMP VIEW s_office_dup AS
 SELECT legacy_id AS id FROM synthetic.pathology WHERE class = 'duplicate_office'
 UNION SELECT detail::integer FROM synthetic.pathology WHERE class = 'duplicate_office';
@@ -144,9 +149,16 @@ FROM (
         SELECT synthetic.r('link.count', u.id) AS c
     ) AS c
     CROSS JOIN LATERAL generate_series(0, CASE WHEN c.c < 0.8 THEN 0 WHEN c.c < 0.95 THEN 1 ELSE 2 END) AS j(j)
-    WHERE u.kind = 'doctor'
-      AND (synthetic.r('link.has', u.id) < synthetic.param('rate.doctors_with_offices')
-           OR NOT EXISTS (SELECT 1 FROM dispatch_usersetting AS s WHERE s.user_id = u.id))
+    WHERE u.id IN (
+        SELECT id FROM s_user AS d
+        WHERE d.kind = 'doctor' AND NOT EXISTS (SELECT 1 FROM dispatch_usersetting AS s WHERE s.user_id = d.id)
+        UNION ALL
+        (SELECT id FROM s_user AS d
+         WHERE d.kind = 'doctor' AND EXISTS (SELECT 1 FROM dispatch_usersetting AS s WHERE s.user_id = d.id)
+         ORDER BY synthetic.r('link.has', d.id), d.id
+         LIMIT synthetic.quota('doctors_with_offices', synthetic.n('doctor_candidates'))
+               - (SELECT count(*) FROM s_user AS d WHERE d.kind = 'doctor'
+                  AND NOT EXISTS (SELECT 1 FROM dispatch_usersetting AS s WHERE s.user_id = d.id))))
     ORDER BY u.id, office_id, j.j
 ) AS l;
 
