@@ -4,7 +4,7 @@
 pathologies included, and records in `synthetic` the outcome the migration owes every row.
 """
 
-from ferry.brius.legacy.generate import GenerationReport, generate
+from ferry.brius.legacy.generator import GenerationReport, generate
 from ferry.brius.legacy.schema import install_schema
 
 __all__ = ["GenerationReport", "generate", "install_schema"]
