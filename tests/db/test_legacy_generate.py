@@ -73,6 +73,10 @@ def test_regenerating_empties_and_refills(new_database: str) -> None:
         other = generate(conn, scale=0.01, seed=2)
         assert _checksums(new_database) != first
         again = generate(conn, scale=0.01, seed=1)
+        leftovers = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()"
+        ).fetchone()[0]
+    assert leftovers == 0  # the caller's session is left as it was
     assert _checksums(new_database) == first
     assert again.row_counts != other.row_counts or again.pathologies != other.pathologies
 

@@ -56,3 +56,5 @@ LEFT JOIN dispatch_offer AS o ON o.id = d.offer_id
 LEFT JOIN synthetic.lost AS l ON l.entity = 'offers' AND l.legacy_id = d.offer_id
 WHERE o.id IS NULL OR l.legacy_id IS NOT NULL;
 SELECT synthetic.settle('discounts', 'dispatch_discount', (SELECT count(*) FROM dispatch_discount));
+
+DROP VIEW IF EXISTS pg_temp.t_comment, pg_temp.t_state;
