@@ -110,6 +110,18 @@ class Entity:
     money_columns: tuple[str, ...] = ()
     money_owner: str | None = None
     checks: tuple[Check, ...] = ()
+    reports_as: str | None = None
+
+    @property
+    def inventory_name(self) -> str:
+        """The inventory's name for what this entity fills. Two entities may fill one inventory
+        entity from two legacy tables (each entity has one key space: one source table)."""
+        return self.reports_as or self.name
+
+    @property
+    def source_table(self) -> str:
+        """The legacy table whose ids are this entity's keys (first word of the relation)."""
+        return self.source.relation.split()[0]
 
     @property
     def legacy_column(self) -> str | None:
