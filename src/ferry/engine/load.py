@@ -78,7 +78,9 @@ class BatchLoader:
         if self.entity.dedup_key:
             cur.execute(q.mark_dedup(self.stage, entity, self.entity.dedup_fix))
         for index, parent in enumerate(self.entity.parents):
-            cur.execute(q.resolve_parent(self.stage, self.names.parent(index), parent))
+            cur.execute(
+                q.resolve_parent(self.stage, self.names.parent(index), parent, self.entity.name)
+            )
         self._insert(cur)
         if self.entity.dedup_key:
             cur.execute(q.orphaned_duplicates(self.stage, entity))

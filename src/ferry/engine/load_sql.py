@@ -71,13 +71,24 @@ def mark_dedup(stage: sql.Identifier, entity: sql.Literal, fix: str) -> sql.Comp
     ).format(stage=stage, mappings=_MAPPINGS, entity=entity, fix=sql.Literal(fix))
 
 
-def _mapped(parent: Parent, column: sql.Identifier) -> sql.Composed:
-    return sql.SQL(
+def _mapped(
+    parent: Parent, column: sql.Identifier, stage: sql.Identifier, entity: str
+) -> sql.Composed:
+    """The parent has a mapping, or (self-reference) is being inserted in this very batch."""
+    mapped = sql.SQL(
         "EXISTS (SELECT 1 FROM {mappings} m WHERE m.entity = {parent} AND m.legacy_id = s.{col})"
     ).format(mappings=_MAPPINGS, parent=sql.Literal(parent.entity), col=column)
+    if parent.entity != entity:
+        return mapped
+    return sql.SQL(
+        "({mapped} OR EXISTS (SELECT 1 FROM {stage} o WHERE o._key = s.{col}"
+        " AND o._status = 'insert'))"
+    ).format(mapped=mapped, stage=stage, col=column)
 
 
-def resolve_parent(stage: sql.Identifier, column: sql.Identifier, parent: Parent) -> sql.Composed:
+def resolve_parent(
+    stage: sql.Identifier, column: sql.Identifier, parent: Parent, entity: str
+) -> sql.Composed:
     """Required parent missing -> quarantine with the parent's fate; optional -> NULL + note."""
     if not parent.required:
         return sql.SQL(
@@ -87,7 +98,7 @@ def resolve_parent(stage: sql.Identifier, column: sql.Identifier, parent: Parent
             stage=stage,
             col=column,
             note=sql.Literal(f"optional_parent_null:{parent.column}"),
-            mapped=_mapped(parent, column),
+            mapped=_mapped(parent, column, stage, entity),
         )
     name = sql.Literal(parent.entity)
     return sql.SQL(
@@ -107,7 +118,7 @@ def resolve_parent(stage: sql.Identifier, column: sql.Identifier, parent: Parent
         name=name,
         reason=sql.Literal(f"missing_parent:{parent.entity}"),
         empty=sql.Literal(f"{parent.column} has no {parent.entity} in the source"),
-        mapped=_mapped(parent, column),
+        mapped=_mapped(parent, column, stage, entity),
     )
 
 
@@ -128,7 +139,9 @@ class Expected:
     joins: sql.Composable
 
 
-def expected_row(table: TargetTable, entity: Entity, names: StageNames) -> Expected:
+def expected_row(
+    table: TargetTable, entity: Entity, names: StageNames, stage: sql.Identifier
+) -> Expected:
     columns = [sql.Identifier("id")]
     values: list[sql.Composable] = [
         sql.SQL("ferry.legacy_uuid({}, s._key)").format(sql.Literal(entity.name))
@@ -137,7 +150,18 @@ def expected_row(table: TargetTable, entity: Entity, names: StageNames) -> Expec
     for index, parent in enumerate(entity.parents):
         alias = sql.Identifier(f"m{index}")
         columns.append(sql.Identifier(parent.column))
-        values.append(sql.SQL("{}.new_id").format(alias))
+        value = sql.SQL("{}.new_id").format(alias)
+        if parent.entity == entity.name:  # a parent staged in the same batch is inserted with it
+            value = sql.SQL(
+                "coalesce({value}, (SELECT ferry.legacy_uuid({entity}, o._key) FROM {stage} o"
+                " WHERE o._key = s.{col} AND o._status = 'insert'))"
+            ).format(
+                value=value,
+                entity=sql.Literal(entity.name),
+                stage=stage,
+                col=names.parent(index),
+            )
+        values.append(value)
         joins.append(
             sql.SQL(
                 "LEFT JOIN {mappings} {alias} ON {alias}.entity = {parent}"
@@ -159,7 +183,7 @@ def insert_rows(
     stage: sql.Identifier, table: TargetTable, entity: Entity, names: StageNames
 ) -> sql.Composed:
     """INSERT the chosen keys of the stage into the target, parents resolved by join."""
-    expected = expected_row(table, entity, names)
+    expected = expected_row(table, entity, names, stage)
     return sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT {values} FROM {stage} s {joins}"
         " WHERE s._status = 'insert' AND s._key = ANY(%(keys)s)"

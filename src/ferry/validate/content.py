@@ -44,7 +44,7 @@ class ContentComparer:
         self.table = table
         self.stage = sql.Identifier(f"ferry_expect_{entity.name}")
         self.names = load_sql.StageNames(entity, [c.name for c in written_columns(entity)])
-        self.expected = load_sql.expected_row(table, entity, self.names)
+        self.expected = load_sql.expected_row(table, entity, self.names, self.stage)
 
     def _compared_rows(self) -> sql.Composable:
         """Stage rows joined with their own mapping, target row and parents' mappings."""
