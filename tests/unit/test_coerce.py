@@ -1,5 +1,6 @@
 """Coercions are total (a value, a fix or a rejection; never an exception) and stable."""
 
+import json
 from decimal import Decimal
 
 from hypothesis import given
@@ -75,3 +76,10 @@ def test_code_maps_translate_or_reject(text) -> None:
     assert result in (None, "a", "b") or (
         isinstance(result, Rejected) and result.reason == "unknown_code"
     )
+
+
+def test_json_with_nul_is_kept_storable() -> None:
+    for text in ("\x00", '{"a": "\\u0000"}'):
+        once = coerce.json_document(text)
+        assert isinstance(once, Fixed) and "\x00" not in json.loads(once.value)["raw"]
+        assert coerce.json_document(once.value) == once.value

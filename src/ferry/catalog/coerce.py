@@ -83,19 +83,32 @@ def _no_constants(name: str) -> Any:
     raise ValueError(name)
 
 
+def _holds_nul(value: Any) -> bool:
+    """True when a parsed JSON value has a NUL character, which jsonb cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def json_document(text: str | None) -> str | Fixed | None:
     """JSON kept as written when PostgreSQL can store it; otherwise kept raw inside an object.
 
-    Empty text becomes NULL. NaN/Infinity are not JSON for PostgreSQL, nor is \\u0000 in jsonb.
+    Empty text becomes NULL. PostgreSQL refuses NaN/Infinity, and jsonb cannot hold a NUL
+    character (not even escaped); in the raw copy NUL becomes U+FFFD, so the result is storable
+    and a second application leaves it unchanged.
     """
     if text is None:
         return None
     if not text.strip():
         return Fixed(None, "empty_string_null")
     try:
-        json.loads(text, parse_constant=_no_constants)
+        storable = not _holds_nul(json.loads(text, parse_constant=_no_constants))
     except (ValueError, RecursionError):
-        return Fixed(json.dumps({"raw": text}), "invalid_json_kept_raw")
-    if "\\u0000" in text:  # valid JSON, but jsonb cannot hold a NUL character
-        return Fixed(json.dumps({"raw": text}), "invalid_json_kept_raw")
-    return text
+        storable = False
+    if storable:
+        return text
+    return Fixed(json.dumps({"raw": text.replace("\x00", "\ufffd")}), "invalid_json_kept_raw")
