@@ -6,8 +6,9 @@ table of the target. There one set-based query compares each expected row, forei
 resolved through the mappings exactly as the load did, with the target row its mapping points
 at; only the keys of differing rows come back. Memory stays one chunk whatever the table size.
 
-Rows adopted from earlier tools are not compared (their content is that tool's transform), nor
-are duplicates merged onto a canonical row; both are counted apart.
+Rows adopted from earlier tools are not compared (their content is that tool's transform) and
+are counted apart. A duplicate merged onto a canonical row is verified by its re-derived dedup
+key and the existence of that row; its own values live in the canonical row's metadata only.
 """
 
 from __future__ import annotations
@@ -46,40 +47,57 @@ class ContentComparer:
         self.names = load_sql.StageNames(entity, [c.name for c in written_columns(entity)])
         self.expected = load_sql.expected_row(table, entity, self.names, self.stage)
 
-    def _compared_rows(self) -> sql.Composable:
-        """Stage rows joined with their own mapping, target row and parents' mappings."""
+    def _compared_rows(self, merged: bool | None = None) -> sql.Composable:
+        """Stage rows joined with their own mapping (ferry's), target row and parents' mappings.
+
+        `merged` restricts to rows merged onto another by deduplication (True) or to rows that
+        own their target row (False); None keeps both.
+        """
+        condition = {
+            None: sql.SQL("true"),
+            True: sql.SQL("({})").format(self._merged()),
+            False: sql.SQL("NOT ({})").format(self._merged()),
+        }[merged]
         return sql.SQL(
             "FROM {stage} s JOIN ferry.migration_mappings own ON own.entity = {entity}"
             " AND own.legacy_id = s._key AND own.origin = 'ferry'"
-            " LEFT JOIN {table} t ON t.id = own.new_id {joins}"
-            " WHERE (own.dedup_key IS NULL OR own.new_id = ferry.legacy_uuid({entity}, s._key))"
+            " LEFT JOIN {table} t ON t.id = own.new_id {joins} WHERE {condition}"
         ).format(
             stage=self.stage,
             entity=sql.Literal(self.entity.name),
             table=self.table.identifier,
             joins=self.expected.joins,
+            condition=condition,
         )
 
+    def _merged(self) -> sql.Composed:
+        return sql.SQL(
+            "own.dedup_key IS NOT NULL AND own.new_id <> ferry.legacy_uuid({}, s._key)"
+        ).format(sql.Literal(self.entity.name))
+
     def _differences(self) -> sql.Composed:
+        """Own rows must equal their expected row; merged rows must still carry the dedup key
+        they were merged by, onto a row that exists."""
         actual = sql.SQL(", ").join(sql.SQL("t.{}").format(c) for c in self.expected.columns)
         return sql.SQL(
             "SELECT count(*) FILTER (WHERE NOT differs), count(*) FILTER (WHERE differs),"
             " (array_agg(_key ORDER BY _key) FILTER (WHERE differs))[1:{limit}]"
-            " FROM (SELECT s._key, s._status <> 'insert' OR t.id IS NULL"
-            "  OR ROW({expected}) IS DISTINCT FROM ROW({actual}) AS differs {rows}) compared"
+            " FROM (SELECT s._key, s._status <> 'insert' OR t.id IS NULL OR CASE WHEN {merged}"
+            "  THEN s._dedup IS DISTINCT FROM own.dedup_key"
+            "  ELSE ROW({expected}) IS DISTINCT FROM ROW({actual}) END AS differs {rows}) compared"
         ).format(
             limit=sql.Literal(MAX_IDS),
+            merged=self._merged(),
             expected=sql.SQL(", ").join(self.expected.values),
             actual=actual,
             rows=self._compared_rows(),
         )
 
     def _not_compared(self) -> sql.Composed:
+        """Rows adopted from earlier tools: their content is that tool's, not ferry's."""
         return sql.SQL(
             "SELECT count(*) FROM {stage} s JOIN ferry.migration_mappings own"
-            " ON own.entity = {entity} AND own.legacy_id = s._key"
-            " WHERE own.origin <> 'ferry' OR (own.dedup_key IS NOT NULL"
-            " AND own.new_id <> ferry.legacy_uuid({entity}, s._key))"
+            " ON own.entity = {entity} AND own.legacy_id = s._key WHERE own.origin <> 'ferry'"
         ).format(stage=self.stage, entity=sql.Literal(self.entity.name))
 
     def _money(self, column: str, side: str) -> sql.Composed:
@@ -98,7 +116,7 @@ class ContentComparer:
             owner = sql.NULL
         return sql.SQL(
             "SELECT ({owner})::text, sum({value}) {rows} AND s._status = 'insert' GROUP BY 1"
-        ).format(owner=owner, value=value, rows=self._compared_rows())
+        ).format(owner=owner, value=value, rows=self._compared_rows(merged=False))
 
     def compare(self, staged: list[tuple], tally: ContentTally) -> None:
         with self.conn.transaction(force_rollback=True):
@@ -144,7 +162,7 @@ def verify_content(
         "re-transformed source"
     )
     if tally.not_compared:
-        detail += f"; {tally.not_compared:,} adopted or merged rows not compared"
+        detail += f"; {tally.not_compared:,} rows adopted from earlier tools not compared"
     content = CheckOutcome("content", tally.compared, tally.differing, detail, tally.ids)
     return content, [_money_outcome(entity, column, tally) for column in entity.money_columns]
 

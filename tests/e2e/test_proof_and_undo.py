@@ -1,0 +1,198 @@
+"""Validate proves a migration row by row and names tampering; rollback undoes it exactly.
+
+Runs the real CLI on the lab's catalogue at the test scale.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from functools import partial
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from ferry.brius import target as brius_target
+from ferry.errors import ExitCode
+from tests.cli.runner import run_ferry
+from tests.conftest import create_database
+from tests.e2e.helpers import committed_batches, finish, start_ferry, table_checksum, wait_until
+
+
+def public_tables(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def checksums(url: str) -> dict[str, tuple[int, str]]:
+    """Every public table's content (ferry's own schema aside)."""
+    with psycopg.connect(url) as conn:
+        return {table: table_checksum(conn, table) for table in public_tables(url)}
+
+
+def validation(tmp_path: Path, env: dict[str, str], target: str = "final"):
+    result = run_ferry("validate", target, "--json", cwd=tmp_path, env=env)
+    document = json.loads(result.stdout) if result.stdout.strip() else None
+    return result, document
+
+
+def failed_checks(document) -> dict[tuple[str, str], list[int]]:
+    return {
+        (entity["entity"], check["check"]): check["legacy_ids"]
+        for entity in document["entities"]
+        for check in entity["checks"]
+        if not check["passed"]
+    }
+
+
+@pytest.fixture(scope="module")
+def migrated(server_url: str, legacy_template: str, target_template: str, tmp_path_factory):
+    """A legacy copy and a target migrated from it, kept as templates for each test."""
+    suffix = tmp_path_factory.mktemp("proof").name[-8:].replace("-", "_")
+    source = create_database(server_url, f"ferry_proof_src_{suffix}", legacy_template)
+    target = create_database(server_url, f"ferry_proof_tgt_{suffix}", target_template)
+    env = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target}
+    result = run_ferry("migrate", "all", cwd=tmp_path_factory.mktemp("run"), env=env)
+    assert result.exit_code == 0, result.output
+    yield env
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        for url in env.values():
+            name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def copy_of(database_factory, migrated):
+    """A fresh copy of the migrated pair, safe to tamper with."""
+    names = {k: psycopg.conninfo.conninfo_to_dict(v)["dbname"] for k, v in migrated.items()}
+    return {key: database_factory(name) for key, name in names.items()}
+
+
+def test_validate_final_verifies_every_migrated_row(tmp_path: Path, copy_of) -> None:
+    result, document = validation(tmp_path, copy_of)
+    assert result.exit_code == 0, result.output
+    for entity in document["entities"]:
+        assert entity["status"] == "passed", entity
+        assert entity["verified"] == entity["migrated"] > 0, entity
+
+
+TAMPERING = {
+    "field changed": (
+        "target",
+        "UPDATE orders SET notes = 'x' WHERE legacy_instruction_id = {id}",
+        [("orders", "content")],
+    ),
+    "row deleted": (
+        "target",
+        "DELETE FROM orders WHERE legacy_instruction_id = {id}",
+        [("orders", "keys"), ("orders", "content")],
+    ),
+    "extra row": (
+        "target",
+        "INSERT INTO orders (id, patient_id, course_type, course_code, status, status_code,"
+        " legacy_instruction_id) SELECT gen_random_uuid(), patient_id, course_type, course_code,"
+        " status, status_code, 999999 FROM orders WHERE legacy_instruction_id = {id}",
+        [("orders", "keys")],
+    ),
+    "foreign key pointed elsewhere": (
+        "target",
+        "UPDATE orders SET patient_id = (SELECT id FROM patients ORDER BY id LIMIT 1 OFFSET 3)"
+        " WHERE legacy_instruction_id = {id}",
+        [("orders", "content")],
+    ),
+    "mapping removed": (
+        "target",
+        "DELETE FROM ferry.migration_mappings WHERE entity = 'orders' AND legacy_id = {id}",
+        [("orders", "accounting"), ("orders", "keys")],
+    ),
+    "source changed": (
+        "source",
+        "UPDATE dispatch_instruction SET notes = 'x' WHERE id = {id}",
+        [("orders", "content")],
+    ),
+    "one cent": (
+        "target",
+        "UPDATE orders SET amount = amount + 0.01 WHERE legacy_instruction_id = {id}",
+        [("orders", "content")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERING))
+def test_tampering_is_named(tmp_path: Path, copy_of, case: str) -> None:
+    side, statement, expected = TAMPERING[case]
+    with psycopg.connect(copy_of["FERRY_TARGET_URL"]) as conn:
+        legacy_id = conn.execute(
+            "SELECT max(legacy_instruction_id) FROM orders WHERE amount IS NOT NULL"
+            " AND notes IS DISTINCT FROM 'x'"
+        ).fetchone()[0]
+    url = copy_of["FERRY_SOURCE_URL" if side == "source" else "FERRY_TARGET_URL"]
+    with psycopg.connect(url) as conn:
+        conn.execute(statement.format(id=legacy_id))
+    result, document = validation(tmp_path, copy_of, "orders")
+    assert result.exit_code == ExitCode.VALIDATION_FAILED, result.output
+    found = failed_checks(document)
+    named = legacy_id if case != "extra row" else 999999
+    for key in expected:
+        assert named in found.pop(key), (case, key)
+    assert set(found) <= {("orders", "money:amount")}, found
+
+
+def test_rollback_all_restores_the_target_including_history(tmp_path: Path, worlds) -> None:
+    with (
+        psycopg.connect(worlds["FERRY_SOURCE_URL"]) as source,
+        psycopg.connect(worlds["FERRY_TARGET_URL"]) as target,
+    ):
+        brius_target.prefill_history(source, target)
+    before = checksums(worlds["FERRY_TARGET_URL"])
+    assert run_ferry("migrate", "all", cwd=tmp_path, env=worlds).exit_code == 0
+    assert checksums(worlds["FERRY_TARGET_URL"]) != before
+    result = run_ferry("rollback", "all", cwd=tmp_path, env=worlds)
+    assert result.exit_code == 0, result.output
+    assert checksums(worlds["FERRY_TARGET_URL"]) == before
+
+
+def test_rollback_of_a_parent_is_refused_then_cascades(tmp_path: Path, copy_of) -> None:
+    refused = run_ferry("rollback", "patients", cwd=tmp_path, env=copy_of)
+    assert refused.exit_code == ExitCode.STATE
+    assert "would strand rows of orders" in refused.stderr and "--cascade" in refused.stderr
+    done = run_ferry("rollback", "patients", "--cascade", cwd=tmp_path, env=copy_of)
+    assert done.exit_code == 0, done.output
+    with psycopg.connect(copy_of["FERRY_TARGET_URL"]) as conn:
+        assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM doctors").fetchone()[0] > 0
+
+
+def _reached(target_url: str, goal: int, process) -> bool:
+    return committed_batches(target_url) >= goal or process.poll() is not None
+
+
+def test_killed_rollback_resumes_to_the_same_state(
+    tmp_path: Path, copy_of, database_factory, migrated
+) -> None:
+    clean = {
+        key: database_factory(psycopg.conninfo.conninfo_to_dict(url)["dbname"])
+        for key, url in migrated.items()
+    }
+    assert run_ferry("rollback", "all", cwd=tmp_path, env=clean).exit_code == 0
+    small = ["--batch-size", "25"]
+    target = copy_of["FERRY_TARGET_URL"]
+    start = committed_batches(target)
+    kills = 0
+    for step in (3, 9):
+        process = start_ferry(*small, "rollback", "all", cwd=tmp_path, env=copy_of)
+        wait_until(partial(_reached, target, start + step, process))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        finish(process)
+    assert kills >= 1, "the rollback finished before it could be interrupted"
+    result = run_ferry(*small, "rollback", "all", cwd=tmp_path, env=copy_of)
+    assert result.exit_code == 0, result.output
+    assert checksums(target) == checksums(clean["FERRY_TARGET_URL"])
