@@ -83,6 +83,11 @@ def committed_batches(target_url: str) -> int:
         ).fetchone()[0]
 
 
+def batches_reached(target_url: str, goal: int, process: subprocess.Popen) -> bool:
+    """At least `goal` batches committed in the target, or the process has ended."""
+    return committed_batches(target_url) >= goal or process.poll() is not None
+
+
 def wait_until(predicate, timeout: float = 60.0, interval: float = 0.01) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -22,6 +22,7 @@ from ferry.state.lock import RUN_LOCK_KEY
 from tests.cli.runner import run_ferry
 from tests.e2e.helpers import (
     assert_accounting_holds,
+    batches_reached,
     committed_batches,
     fingerprint,
     finish,
@@ -59,7 +60,7 @@ def test_sigkill_at_any_point_then_resume_equals_clean_run(tmp_path: Path, twin_
         done = committed_batches(tortured["FERRY_TARGET_URL"])
         process = start_ferry(*SMALL_BATCHES, "migrate", "orders", cwd=tmp_path, env=tortured)
         goal = done + rng.randint(1, max(2, total // 6))
-        wait_until(partial(_reached, tortured["FERRY_TARGET_URL"], goal, process))
+        wait_until(partial(batches_reached, tortured["FERRY_TARGET_URL"], goal, process))
         wait_until(lambda: False, timeout=rng.uniform(0, 0.05))  # land anywhere in a batch
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -72,10 +73,6 @@ def test_sigkill_at_any_point_then_resume_equals_clean_run(tmp_path: Path, twin_
         clean["FERRY_TARGET_URL"], CORE
     )
     assert_accounting_holds(tmp_path, tortured, CORE)
-
-
-def _reached(target_url: str, goal: int, process) -> bool:
-    return committed_batches(target_url) >= goal or process.poll() is not None
 
 
 def test_terminated_target_connection_is_retried(tmp_path: Path, worlds) -> None:

@@ -18,7 +18,14 @@ from ferry.brius import target as brius_target
 from ferry.errors import ExitCode
 from tests.cli.runner import run_ferry
 from tests.conftest import create_database
-from tests.e2e.helpers import committed_batches, finish, start_ferry, table_checksum, wait_until
+from tests.e2e.helpers import (
+    batches_reached,
+    committed_batches,
+    finish,
+    start_ferry,
+    table_checksum,
+    wait_until,
+)
 
 
 def public_tables(url: str) -> list[str]:
@@ -169,10 +176,6 @@ def test_rollback_of_a_parent_is_refused_then_cascades(tmp_path: Path, copy_of) 
         assert conn.execute("SELECT count(*) FROM doctors").fetchone()[0] > 0
 
 
-def _reached(target_url: str, goal: int, process) -> bool:
-    return committed_batches(target_url) >= goal or process.poll() is not None
-
-
 def test_killed_rollback_resumes_to_the_same_state(
     tmp_path: Path, copy_of, database_factory, migrated
 ) -> None:
@@ -187,7 +190,7 @@ def test_killed_rollback_resumes_to_the_same_state(
     kills = 0
     for step in (3, 9):
         process = start_ferry(*small, "rollback", "all", cwd=tmp_path, env=copy_of)
-        wait_until(partial(_reached, target, start + step, process))
+        wait_until(partial(batches_reached, target, start + step, process))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
