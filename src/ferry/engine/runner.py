@@ -79,7 +79,9 @@ def run_plan(
             with target_conn.transaction():
                 ensure_state_schema(target_conn)
                 control.mark_interrupted_runs(target_conn)
-                run_id = control.start_run(target_conn, operation, target, {}, options.dry_run)
+                run_id = control.start_run(
+                    target_conn, operation, target, _run_parameters(options), options.dry_run
+                )
         except psycopg.Error as exc:
             raise statement_failure(exc, "target", "starting the run") from None
         session.name_run(run_id)
@@ -113,6 +115,11 @@ def run_plan(
     if failures:
         raise failures[0]
     return result
+
+
+def _run_parameters(options: RunOptions) -> dict:
+    """What the run was asked for (no URL, no secret): kept on its row in ferry.runs."""
+    return {"batch_size": options.batch_size, "restart": options.restart}
 
 
 def run_migrate(
