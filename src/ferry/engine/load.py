@@ -103,7 +103,7 @@ class BatchLoader:
             chunk = pending.pop()
             try:
                 with self.conn.transaction():
-                    cur.execute(insert, {"keys": chunk})
+                    cur.execute(insert, {"first": chunk[0], "last": chunk[-1]})
                     if cur.rowcount != len(chunk):
                         raise StateError(
                             f"Inserting {len(chunk)} rows of {self.entity.name} wrote "

@@ -182,11 +182,15 @@ def expected_row(
 def insert_rows(
     stage: sql.Identifier, table: TargetTable, entity: Entity, names: StageNames
 ) -> sql.Composed:
-    """INSERT the chosen keys of the stage into the target, parents resolved by join."""
+    """INSERT the stage rows still marked 'insert' whose keys lie in [first, last].
+
+    Bisection always works on contiguous slices of the sorted keys to insert, so a key range
+    selects exactly the slice (a `= ANY(array)` filter would cost rows x keys comparisons).
+    """
     expected = expected_row(table, entity, names, stage)
     return sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT {values} FROM {stage} s {joins}"
-        " WHERE s._status = 'insert' AND s._key = ANY(%(keys)s)"
+        " WHERE s._status = 'insert' AND s._key BETWEEN %(first)s AND %(last)s"
     ).format(
         table=table.identifier,
         columns=sql.SQL(", ").join(expected.columns),
