@@ -5,7 +5,7 @@ FERRY := $(VENV)/bin/ferry
 SCALE ?= 0.05
 SEED ?= 1
 
-.PHONY: install demo test lint format
+.PHONY: install demo test lint format bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+## bench: ferry vs the COPY ceiling and the legacy method (BENCH_ARGS="--scales 0.25,1,4").
+bench: install
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
