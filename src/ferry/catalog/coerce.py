@@ -112,3 +112,34 @@ def json_document(text: str | None) -> str | Fixed | None:
     if storable:
         return text
     return Fixed(json.dumps({"raw": text.replace("\x00", "\ufffd")}), "invalid_json_kept_raw")
+
+
+# Spellings of the United States found in dispatch_office.country (compared trimmed of spaces,
+# case-insensitively); other countries are kept as written.
+USA_SPELLINGS = frozenset({"usa", "us", "united states", "u.s.a.", "united states of america"})
+
+
+def country(text: str | None) -> str | Fixed | None:
+    """A country as written, except that spellings of the United States become 'USA'."""
+    if text is None or text == "USA":
+        return text
+    if text.strip(" ").lower() in USA_SPELLINGS:
+        return Fixed("USA", "country_normalised")
+    return text
+
+
+def file_name(name: str | None, extension: str | None) -> str | Fixed | None:
+    """A file name without a repeated extension: `x.stl.stl` -> `x.stl` (case-insensitive).
+
+    Upload retries of the legacy app appended the extension again; the name keeps one copy.
+    Two inputs, so it is applied by a row transform rather than as a column coercion.
+    """
+    if name is None or not extension:
+        return name
+    size, twice = len(extension), (extension * 2).lower()
+    stripped = name
+    while len(stripped) >= 2 * size and stripped[-2 * size :].lower() == twice:
+        stripped = stripped[:-size]
+    if stripped == name:
+        return name
+    return Fixed(stripped, "double_extension_stripped")

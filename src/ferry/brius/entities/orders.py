@@ -1,5 +1,8 @@
-"""Orders: the legacy dispatch_instruction, which reaches doctor and office only through its
-patient (instruction.patient_id -> patient.doctor_id / office_id)."""
+"""Orders and what hangs off an instruction: jaws, order states, tasks.
+
+An order is a legacy dispatch_instruction, which reaches doctor and office only through its
+patient (instruction.patient_id -> patient.doctor_id / office_id).
+"""
 
 from __future__ import annotations
 
@@ -48,4 +51,87 @@ ORDERS = Entity(
         Column("legacy_instruction_id", "i.id"),
     ),
     money_columns=("amount",),
+    money_owner="doctor_id",
+)
+
+# The instruction a jaw belongs to: the lowest one pointing at it through upper_jaw_id or
+# lower_jaw_id (a jaw has no key of its own towards the instruction).
+JAW_INSTRUCTION = (
+    "LEFT JOIN LATERAL (SELECT min(x.id) AS id FROM dispatch_instruction x"
+    " WHERE x.upper_jaw_id = j.id OR x.lower_jaw_id = j.id) ref ON true"
+    " LEFT JOIN dispatch_instruction i ON i.id = ref.id"
+)
+
+JAWS = Entity(
+    name="jaws",
+    target="jaws",
+    description="Every dispatch_jaw, as the upper or lower jaw of the instruction pointing at "
+    "it; a jaw no instruction points at has no order and is quarantined.",
+    source=Source("dispatch_jaw j", "j.id", joins=JAW_INSTRUCTION),
+    parents=(
+        Parent("order_id", "orders", "ref.id"),
+        Parent("product_id", "products", "j.product_id", required=False),
+    ),
+    columns=(
+        Column("jaw_type", "CASE WHEN i.upper_jaw_id = j.id THEN 'upper' ELSE 'lower' END"),
+        Column("labial", "j.labial"),
+        Column("bond_teeth", "j.bond_teeth"),
+        Column("extract_teeth", "j.extract_teeth"),
+        Column("replacement_reason", "j.reason", code=codes.JAW_REASON),
+        Column("reason_code", "j.reason"),
+        Column("legacy_jaw_id", "j.id"),
+    ),
+)
+
+ORDER_STATES = Entity(
+    name="order_states",
+    target="order_states",
+    description="Every dispatch_state as a status change of its instruction's order.",
+    source=Source("dispatch_state st", "st.id"),
+    parents=(
+        Parent("order_id", "orders", "st.instruction_id"),
+        Parent("changed_by", "profiles", "st.actor_id", required=False),
+    ),
+    columns=(
+        Column("status", "st.status", code=codes.ORDER_STATE),
+        Column("status_code", "st.status"),
+        Column("is_active", 'st."on"'),
+        Column("changed_at", "st.changed_at"),
+        Column("legacy_state_id", "st.id"),
+    ),
+)
+
+# Completed when checked and done, in progress when only done, pending otherwise.
+TASK_STATUS = (
+    "CASE WHEN t.checked AND t.done_at IS NOT NULL THEN 'completed'"
+    " WHEN t.done_at IS NOT NULL THEN 'in_progress' ELSE 'pending' END"
+)
+
+TASKS = Entity(
+    name="tasks",
+    target="tasks",
+    description="Every dispatch_task of an instruction; assignee and template are optional.",
+    source=Source(
+        "dispatch_task t", "t.id", joins="LEFT JOIN dispatch_template tp ON tp.id = t.template_id"
+    ),
+    parents=(
+        Parent("order_id", "orders", "t.instruction_id"),
+        Parent("template_id", "templates", "t.template_id", required=False),
+        Parent("assigned_to", "profiles", "t.actor_id", required=False),
+    ),
+    columns=(
+        Column("template_name", "coalesce(nullif(btrim(tp.task_name), ''), tp.text_name)"),
+        Column("description", "t.text"),
+        Column("jaw_specification", "t.jaw"),
+        Column("status", TASK_STATUS),
+        Column("checked", "t.checked"),
+        Column("completed_at", "t.done_at"),
+        Column(
+            "metadata",
+            "jsonb_strip_nulls(jsonb_build_object('legacy_plan_id', t.plan_id,"
+            " 'legacy_order_id', t.order_id, 'legacy_file_id', t.file_id,"
+            " 'legacy_template_id', t.template_id))::text",
+        ),
+        Column("legacy_task_id", "t.id"),
+    ),
 )

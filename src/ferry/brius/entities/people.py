@@ -1,4 +1,5 @@
-"""People and offices: offices, profiles (one per auth_user), doctors, patients.
+"""People and offices: offices, profiles (one per auth_user), doctors, patients, technicians and
+the links between doctors and offices.
 
 There is no doctor table in the legacy database: doctors, patients and staff are all auth_user
 rows. A doctor candidate is a user with a dispatch_usersetting row or an office link who is not
@@ -6,6 +7,8 @@ a patient; patients are users with a dispatch_patient row.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from ferry.brius import codes
 from ferry.catalog import coerce
@@ -16,6 +19,11 @@ IS_DOCTOR_CANDIDATE = (
     " OR EXISTS (SELECT 1 FROM dispatch_office_doctors od WHERE od.user_id = u.id))"
 )
 IS_PATIENT = "EXISTS (SELECT 1 FROM dispatch_patient pp WHERE pp.user_id = u.id)"
+# The doctors domain: a candidate who is not also a patient (alias u = auth_user).
+IS_DOCTOR = IS_DOCTOR_CANDIDATE + " AND NOT " + IS_PATIENT
+IS_TECHNICIAN = (
+    "EXISTS (SELECT 1 FROM auth_user_groups g WHERE g.user_id = u.id AND g.group_id = 11)"
+)
 TEST_ACCOUNT = (
     "(u.email ILIKE '%@brius.com' OR u.email ILIKE '%@mechanodontics.com'"
     " OR u.email ILIKE '%test%' OR u.email ILIKE '%demo%'"
@@ -46,7 +54,7 @@ OFFICES = Entity(
         Column("city", "o.city"),
         Column("state", "o.state"),
         Column("zip_code", "o.zip"),
-        Column("country", "o.country"),
+        Column("country", "o.country", coerce=coerce.country),
         Column("phone", "o.phone"),
         Column("tax_rate", "o.tax_rate", coerce=coerce.fraction_rate),
         Column("square_customer_id", "o.sq_customer_id"),
@@ -59,8 +67,7 @@ OFFICES = Entity(
 PROFILE_TYPE = (
     "CASE WHEN p.id IS NOT NULL THEN 'patient'"
     " WHEN " + IS_DOCTOR_CANDIDATE + " THEN 'doctor'"
-    " WHEN EXISTS (SELECT 1 FROM auth_user_groups g WHERE g.user_id = u.id AND g.group_id = 11)"
-    " THEN 'technician'"
+    " WHEN " + IS_TECHNICIAN + " THEN 'technician'"
     " WHEN u.is_superuser THEN 'master'"
     " WHEN u.is_staff THEN 'admin'"
     " ELSE 'client' END"
@@ -95,7 +102,7 @@ DOCTORS = Entity(
     name="doctors",
     target="doctors",
     description="Doctor candidates (usersetting or office link) who are not patients.",
-    source=Source("auth_user u", "u.id", where=IS_DOCTOR_CANDIDATE + " AND NOT " + IS_PATIENT),
+    source=Source("auth_user u", "u.id", where=IS_DOCTOR),
     skip_rules=(
         SkipRule("test_account", TEST_ACCOUNT, "internal or test account (brius/demo/test)"),
     ),
@@ -140,5 +147,60 @@ PATIENTS = Entity(
         Column("schemes", "p.schemes", coerce=coerce.json_document),
         Column("enrolled_at", "p.submitted_at"),
         Column("legacy_patient_id", "p.id"),
+    ),
+)
+
+
+def _status_from_account(row: dict[str, Any]) -> dict[str, Any]:
+    """A technician without an agent row has no status code: the account's flag says it."""
+    if row["status"] is None:
+        row["status"] = "active" if row["_is_active"] == "t" else "inactive"
+    return row
+
+
+TECHNICIANS = Entity(
+    name="technicians",
+    target="technicians",
+    description="Users of auth group 11; their agent row (the lowest, if any) adds the job.",
+    source=Source(
+        "auth_user u",
+        "u.id",
+        joins="LEFT JOIN LATERAL (SELECT * FROM dispatch_agent x WHERE x.user_id = u.id"
+        " ORDER BY x.id LIMIT 1) a ON true",
+        where=IS_TECHNICIAN,
+    ),
+    parents=(Parent("profile_id", "profiles", "u.id"),),
+    columns=(
+        Column("employee_id", "u.username"),
+        Column("department", "a.department"),
+        Column("position", "a.position"),
+        Column("status", "a.status", code=codes.AGENT_STATUS),
+        Column("status_code", "a.status"),
+        Column("_is_active", "u.is_active"),
+        Column("hire_date", "u.date_joined::date"),
+        Column("metadata", "jsonb_strip_nulls(jsonb_build_object('phone', a.phone))::text"),
+        Column("legacy_user_id", "u.id"),
+        Column("legacy_agent_id", "a.id"),
+    ),
+    transform=_status_from_account,
+)
+
+DOCTOR_OFFICES = Entity(
+    name="doctor_offices",
+    target="doctor_offices",
+    description="Every doctor-office link. A doctor linked twice to offices merged into one "
+    "breaks the target's UNIQUE (doctor_id, office_id): the later link is quarantined.",
+    source=Source("dispatch_office_doctors l", "l.id"),
+    parents=(
+        Parent("doctor_id", "doctors", "l.user_id"),
+        Parent("office_id", "offices", "l.office_id"),
+    ),
+    columns=(
+        Column(
+            "is_primary",
+            "l.office_id = (SELECT min(x.office_id) FROM dispatch_office_doctors x"
+            " WHERE x.user_id = l.user_id)",
+        ),
+        Column("legacy_office_doctor_id", "l.id"),
     ),
 )
