@@ -83,3 +83,50 @@ def test_json_with_nul_is_kept_storable() -> None:
         once = coerce.json_document(text)
         assert isinstance(once, Fixed) and "\x00" not in json.loads(once.value)["raw"]
         assert coerce.json_document(once.value) == once.value
+
+
+@given(st.one_of(st.none(), st.text(), st.sampled_from(sorted(coerce.USA_SPELLINGS))))
+def test_country_is_total_idempotent_and_only_rewrites_the_united_states(text) -> None:
+    result = coerce.country(text)
+    value = value_of(result)
+    assert coerce.country(value) == value
+    if isinstance(result, Fixed):
+        assert value == "USA" and result.fix == "country_normalised"
+    else:
+        assert value == text
+
+
+def test_country_examples() -> None:
+    for spelling in ("usa", " us ", "United States", "U.S.A.", "united states of america"):
+        assert coerce.country(spelling) == Fixed("USA", "country_normalised")
+    assert coerce.country("USA") == "USA"
+    assert coerce.country("Japan") == "Japan"
+    assert coerce.country("USSR") == "USSR"
+
+
+extensions = st.one_of(st.none(), st.text(max_size=5), st.sampled_from([".stl", ".STL", ".jpg"]))
+
+
+@given(st.one_of(st.none(), st.text()), extensions, st.integers(0, 3))
+def test_file_name_keeps_one_extension(name, extension, repeats) -> None:
+    if name is not None and extension:
+        name += extension * repeats
+    result = coerce.file_name(name, extension)
+    value = value_of(result)
+    assert coerce.file_name(value, extension) == value  # idempotent
+    if isinstance(result, Fixed):
+        assert result.fix == "double_extension_stripped"
+        assert name.lower().endswith(extension.lower() * 2)
+        assert value.lower().endswith(extension.lower())
+        assert not value.lower().endswith(extension.lower() * 2)
+    else:
+        assert value == name
+
+
+def test_file_name_examples() -> None:
+    stripped = Fixed("scan_l.stl", "double_extension_stripped")
+    assert coerce.file_name("scan_l.stl.stl", ".stl") == stripped
+    assert coerce.file_name("scan_l.stl.STL", ".STL") == stripped
+    assert coerce.file_name("scan_l.stl", ".stl") == "scan_l.stl"
+    assert coerce.file_name("photo.jpg", "") == "photo.jpg"
+    assert coerce.file_name(None, ".stl") is None
