@@ -136,3 +136,22 @@ def worlds(database_factory, legacy_template: str, target_template: str) -> dict
         "FERRY_SOURCE_URL": database_factory(legacy_template),
         "FERRY_TARGET_URL": database_factory(target_template),
     }
+
+
+CATALOGUE_SCALE = 0.05
+
+
+@pytest.fixture(scope="session")
+def legacy_template_catalogue(server_url: str) -> Iterator[str]:
+    """Name of a template database with legacy data at CATALOGUE_SCALE, TEST_SEED: the scale
+    the catalogue's ground-truth tests run at (built once a session, cloned per test)."""
+    from ferry.brius import legacy
+
+    name = f"ferry_tpl_catalogue_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name)
+    with psycopg.connect(url) as conn:
+        legacy.install_schema(conn)
+        legacy.generate(conn, scale=CATALOGUE_SCALE, seed=TEST_SEED)
+        conn.commit()
+    yield name
+    drop_database(server_url, name)

@@ -64,7 +64,7 @@ PROJECT_TYPE = CodeMap(
 PROJECT_STATUS = CodeMap("project status", {0: "draft", 2: "completed"}, allow_null=False)
 # dispatch_record.type for records addressed to a patient or a user (messages).
 MESSAGE_TYPE = CodeMap(
-    "record type",
+    "record type (message)",
     {
         3: "communication",
         4: "image",
@@ -78,7 +78,7 @@ MESSAGE_TYPE = CodeMap(
 # record; the target has no image kind of staff communication, and a picture posted to staff is
 # a production note (6) in the lab's practice, so 4 files there too. The raw code is kept.
 COMMUNICATION_TYPE = CodeMap(
-    "record type",
+    "record type (team communication)",
     {
         3: "team_announcement",
         4: "production_note",

@@ -1,0 +1,272 @@
+"""`ferry migrate all` on scale 0.05 legacy data owes every row the outcome the generator's
+ground truth (schema `synthetic`) records for it, and every amount to the cent.
+
+One migration serves the whole module (it is what is under test; the tests only read it).
+The ground truth is keyed by (inventory entity, source table); a ferry entity reports as one
+inventory entity and reads one source table, and several ferry entities may share a key.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from ferry.brius.catalogue import CATALOGUE
+from tests.cli.runner import run_ferry
+from tests.conftest import create_database, drop_database
+from tests.e2e.helpers import status_json
+
+GROUPS: dict[tuple[str, str], list[str]] = defaultdict(list)
+for _entity in CATALOGUE.entities.values():
+    GROUPS[(_entity.inventory_name, _entity.source_table)].append(_entity.name)
+INVENTORY = {e.name: e.inventory_name for e in CATALOGUE.entities.values()}
+
+Outcome = tuple[str, str | None]
+
+
+@pytest.fixture(scope="module")
+def migrated(
+    server_url: str, legacy_template_catalogue: str, target_template: str, tmp_path_factory
+) -> Iterator[dict[str, str]]:
+    """Copies of the 0.05 legacy database and of an empty target, after `ferry migrate all`."""
+    names = [f"ferry_truth_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("src", "tgt")]
+    env = {
+        "FERRY_SOURCE_URL": create_database(server_url, names[0], legacy_template_catalogue),
+        "FERRY_TARGET_URL": create_database(server_url, names[1], target_template),
+    }
+    result = run_ferry("migrate", "all", cwd=tmp_path_factory.mktemp("truth"), env=env, timeout=600)
+    assert result.exit_code == 0, result.output
+    yield env
+    for name in names:
+        drop_database(server_url, name)
+
+
+def normalised(reason: str) -> str:
+    """ferry names the parent entity that holds the key space (`note_comments`); the ground
+    truth names the inventory entity it fills (`comments`)."""
+    kind, _, parent = reason.partition(":")
+    if kind == "missing_parent":
+        return f"{kind}:{INVENTORY.get(parent, parent)}"
+    return reason
+
+
+def ferry_outcomes(
+    target: psycopg.Connection, names: list[str]
+) -> tuple[set[int], dict[int, Outcome], dict[int, frozenset[str]]]:
+    """Keys seen, the outcome of every row not migrated as is, and the fixes of fixed rows."""
+    seen: set[int] = set()
+    outcomes: dict[int, Outcome] = {}
+    fixes: dict[int, frozenset[str]] = {}
+    for legacy_id, notes in target.execute(
+        "SELECT legacy_id, notes FROM ferry.migration_mappings WHERE entity = ANY(%s)", (names,)
+    ):
+        seen.add(legacy_id)
+        if notes:
+            outcomes[legacy_id] = ("fix", None)
+            fixes[legacy_id] = frozenset(notes)
+    for legacy_id, reason in target.execute(
+        "SELECT legacy_id, reason FROM ferry.quarantine WHERE entity = ANY(%s) AND NOT resolved",
+        (names,),
+    ):
+        seen.add(legacy_id)
+        outcomes[legacy_id] = ("quarantine", normalised(reason))
+    for legacy_id, rule in target.execute(
+        "SELECT legacy_id, rule FROM ferry.skipped WHERE entity = ANY(%s)", (names,)
+    ):
+        seen.add(legacy_id)
+        outcomes[legacy_id] = ("skip", rule)
+    return seen, outcomes, fixes
+
+
+def owed_outcomes(
+    source: psycopg.Connection, key: tuple[str, str]
+) -> tuple[dict[int, Outcome], dict[int, frozenset[str]]]:
+    outcomes = {
+        legacy_id: (outcome, reason)
+        for legacy_id, outcome, reason in source.execute(
+            "SELECT legacy_id, outcome, reason FROM synthetic.expected_outcome"
+            " WHERE entity = %s AND source_table = %s",
+            key,
+        )
+    }
+    fixes: dict[int, set[str]] = defaultdict(set)
+    for legacy_id, fix in source.execute(
+        "SELECT legacy_id, fix FROM synthetic.expected_fix WHERE entity = %s AND source_table = %s",
+        key,
+    ):
+        fixes[legacy_id].add(fix)
+    return outcomes, {k: frozenset(v) for k, v in fixes.items()}
+
+
+def differences(owed: dict, found: dict) -> list[str]:
+    keys = sorted(k for k in owed.keys() | found.keys() if owed.get(k) != found.get(k))
+    return [f"{k}: owed {owed.get(k)}, got {found.get(k)}" for k in keys]
+
+
+def test_the_catalogue_covers_every_ground_truth_entity(migrated: dict[str, str]) -> None:
+    with psycopg.connect(migrated["FERRY_SOURCE_URL"]) as source:
+        owed = set(source.execute("SELECT entity, source_table FROM synthetic.expected_total"))
+    assert owed == set(GROUPS)
+
+
+@pytest.mark.parametrize("key", sorted(GROUPS), ids=lambda k: f"{k[0]}<-{k[1]}")
+def test_every_row_gets_its_owed_outcome(migrated: dict[str, str], key: tuple[str, str]) -> None:
+    names = GROUPS[key]
+    with (
+        psycopg.connect(migrated["FERRY_SOURCE_URL"]) as source,
+        psycopg.connect(migrated["FERRY_TARGET_URL"]) as target,
+    ):
+        owed, owed_fixes = owed_outcomes(source, key)
+        seen, found, found_fixes = ferry_outcomes(target, names)
+        total = source.execute(
+            "SELECT seen, migrated, fixed, skipped, quarantined FROM synthetic.expected_total"
+            " WHERE entity = %s AND source_table = %s",
+            key,
+        ).fetchone()
+    wrong = differences(owed, found)
+    assert not wrong, f"{key} ({', '.join(names)}): {len(wrong)} rows differ: {wrong[:5]}"
+    wrong = differences(owed_fixes, found_fixes)
+    assert not wrong, f"{key} ({', '.join(names)}): {len(wrong)} fixes differ: {wrong[:5]}"
+    kinds = [outcome for outcome, _ in found.values()]
+    counts = (
+        len(seen),
+        len(seen) - kinds.count("skip") - kinds.count("quarantine"),
+        kinds.count("fix"),
+        kinds.count("skip"),
+        kinds.count("quarantine"),
+    )
+    assert counts == total, f"{key}: (seen, migrated, fixed, skipped, quarantined)"
+
+
+def test_status_shows_every_entity_completed_and_balanced(
+    migrated: dict[str, str], tmp_path: Path
+) -> None:
+    entries = {e["entity"]: e for e in status_json(tmp_path, migrated)}
+    assert set(entries) == set(CATALOGUE.entities)
+    for entry in entries.values():
+        assert entry["state"] == "completed", entry
+        assert entry["balanced"], entry
+        assert entry["source_rows"] == entry["migrated"] + entry["quarantined"] + entry["skipped"]
+    with psycopg.connect(migrated["FERRY_TARGET_URL"]) as target:
+        for table in sorted({e.target for e in CATALOGUE.entities.values()}):
+            count = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            assert target.execute(count).fetchone()[0] > 0, table
+
+
+# Per entity with money: the source rows (legacy id, legacy doctor id, amounts in the order of
+# the entity's money_columns), read from the legacy tables, and the same from the target.
+MONEY_SOURCE = {
+    "orders": "SELECT i.id, p.doctor_id, i.price FROM dispatch_instruction i"
+    " LEFT JOIN dispatch_patient p ON p.id = i.patient_id",
+    "payments": "SELECT id, doctor_id, total_price, subtotal_price, tax_value"
+    " FROM dispatch_payment",
+    "purchases": "SELECT id, doctor_id, total_price, total_price FROM dispatch_payment",
+    "offers": "SELECT id, doctor_id, price_both, price_upper, price_lower FROM dispatch_offer",
+}
+MONEY_TARGET = {
+    "orders": "SELECT m.legacy_id, d.legacy_user_id, t.amount FROM orders t"
+    " JOIN ferry.migration_mappings m ON m.entity = 'orders' AND m.new_id = t.id"
+    " LEFT JOIN doctors d ON d.id = t.doctor_id",
+    "payments": "SELECT m.legacy_id, d.legacy_user_id, t.amount, t.subtotal_amount, t.tax_amount"
+    " FROM payments t JOIN ferry.migration_mappings m ON m.entity = 'payments' AND m.new_id = t.id"
+    " LEFT JOIN doctors d ON d.id = t.doctor_id",
+    "purchases": "SELECT m.legacy_id, d.legacy_user_id, t.unit_price, t.total_amount"
+    " FROM purchases t JOIN ferry.migration_mappings m ON m.entity = 'purchases'"
+    " AND m.new_id = t.id JOIN payments p ON p.id = t.payment_id"
+    " LEFT JOIN doctors d ON d.id = p.doctor_id",
+    "offers": "SELECT m.legacy_id, d.legacy_user_id, t.price_both, t.price_upper, t.price_lower"
+    " FROM offers t JOIN ferry.migration_mappings m ON m.entity = 'offers' AND m.new_id = t.id"
+    " LEFT JOIN doctors d ON d.id = t.doctor_id",
+}
+
+
+def sums(rows, keep=lambda legacy_id, doctor: (True, doctor)) -> dict:
+    """Per (money column index, doctor): the sum of the rows kept."""
+    totals: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)
+    for legacy_id, doctor, *amounts in rows:
+        wanted, owner = keep(legacy_id, doctor)
+        if wanted:
+            for index, amount in enumerate(amounts):
+                totals[(index, owner)] += amount or Decimal(0)
+    return dict(totals)
+
+
+def test_money_sums_equal_the_source_per_entity_and_doctor(migrated: dict[str, str]) -> None:
+    declared = {e.name for e in CATALOGUE.entities.values() if e.money_columns}
+    assert declared == set(MONEY_SOURCE)
+    with (
+        psycopg.connect(migrated["FERRY_SOURCE_URL"]) as source,
+        psycopg.connect(migrated["FERRY_TARGET_URL"]) as target,
+    ):
+        doctors = {
+            r[0]
+            for r in target.execute(
+                "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = 'doctors'"
+            )
+        }
+        for name, query in MONEY_SOURCE.items():
+            migrated_ids = {
+                r[0]
+                for r in target.execute(
+                    "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s", (name,)
+                )
+            }
+            owed = sums(
+                source.execute(query),
+                lambda legacy_id, doctor, ids=migrated_ids: (
+                    legacy_id in ids,
+                    doctor if doctor in doctors else None,
+                ),
+            )
+            found = sums(target.execute(MONEY_TARGET[name]))
+            assert len(owed) >= len(CATALOGUE.entities[name].money_columns) > 0
+            assert found == owed, name
+
+
+# Entities that write the same target table and legacy column as another entity. `validate`'s
+# keys check reads every target row with a legacy id as the entity's own, so it counts the
+# other entity's rows as unmapped: an engine limitation, not a migration error.
+SHARED_KEYS = {
+    e.name
+    for e in CATALOGUE.entities.values()
+    for other in CATALOGUE.entities.values()
+    if other is not e and (other.target, other.legacy_column) == (e.target, e.legacy_column)
+}
+
+
+@pytest.fixture(scope="module")
+def validation(migrated: dict[str, str], tmp_path_factory) -> tuple[int, dict[str, dict]]:
+    """Exit code and per-entity findings of `ferry validate final --json` on the migration."""
+    cwd = tmp_path_factory.mktemp("validate")
+    result = run_ferry("validate", "final", "--json", cwd=cwd, env=migrated, timeout=600)
+    return result.exit_code, {e["entity"]: e for e in json.loads(result.stdout)["entities"]}
+
+
+def test_validate_final_verifies_content_and_money(validation) -> None:
+    _, entities = validation
+    assert set(entities) == set(CATALOGUE.entities)
+    for name, entry in entities.items():
+        checks = {c["check"]: c for c in entry["checks"]}
+        failed = {c for c, found in checks.items() if not found["passed"]}
+        assert failed <= ({"keys"} if name in SHARED_KEYS else set()), (name, failed)
+        assert checks["content"]["failed"] == 0, name
+        for column in CATALOGUE.entities[name].money_columns:
+            assert checks[f"money:{column}"]["passed"], (name, column)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="validate's keys check counts the rows of another entity sharing the target table "
+    "and legacy column (messages/user_messages, message_attachments/user_message_attachments)",
+)
+def test_validate_final_passes(validation) -> None:
+    exit_code, _ = validation
+    assert exit_code == 0
