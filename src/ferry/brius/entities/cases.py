@@ -84,7 +84,7 @@ CASE_MESSAGE_TYPE = (
 CASE_MESSAGES = Entity(
     name="case_messages",
     target="case_messages",
-    description="Every dispatch_comment with text, as a message of its plan's instruction's "
+    description="Every dispatch_comment, as a message of its plan's instruction's "
     "patient's case; plan and sender are optional.",
     source=Source(
         "dispatch_comment m",

@@ -42,19 +42,19 @@ MESSAGES = _message(
     "messages",
     "r.target_type_id = 11",
     Parent("recipient_patient_id", "patients", "r.target_id"),
-    "Every dispatch_record with text addressed to a patient (content type 11).",
+    "Every dispatch_record addressed to a patient (content type 11).",
 )
 USER_MESSAGES = _message(
     "user_messages",
     "r.target_type_id = 58",
     Parent("recipient_profile_id", "profiles", "r.target_id"),
-    "Every dispatch_record with text addressed to a user (content type 58).",
+    "Every dispatch_record addressed to a user (content type 58).",
 )
 
 TEAM_COMMUNICATIONS = Entity(
     name="team_communications",
     target="team_communications",
-    description="Every other dispatch_record with text (not addressed to a patient or a user).",
+    description="Every other dispatch_record (not addressed to a patient or a user).",
     source=Source("dispatch_record r", "r.id", where="r.target_type_id NOT IN (11, 58)"),
     skip_rules=(BLANK_RECORD,),
     parents=(Parent("author_id", "profiles", "r.author_id", required=False),),
