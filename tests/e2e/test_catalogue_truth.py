@@ -112,6 +112,17 @@ def differences(owed: dict, found: dict) -> list[str]:
     return [f"{k}: owed {owed.get(k)}, got {found.get(k)}" for k in keys]
 
 
+@pytest.mark.parametrize("workflow", sorted(CATALOGUE.workflows))
+def test_plan_shows_the_phases_of_every_seed_workflow(tmp_path: Path, workflow: str) -> None:
+    result = run_ferry("plan", workflow, "--json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    phases = [phase["entities"] for phase in json.loads(result.stdout)["phases"]]
+    planned = [name for phase in phases for name in phase]
+    assert sorted(planned) == sorted(CATALOGUE.with_dependencies(CATALOGUE.resolve(workflow)))
+    if workflow == "all":
+        assert len(phases) > 1 and set(planned) == set(CATALOGUE.entities)
+
+
 def test_the_catalogue_covers_every_ground_truth_entity(migrated: dict[str, str]) -> None:
     with psycopg.connect(migrated["FERRY_SOURCE_URL"]) as source:
         owed = set(source.execute("SELECT entity, source_table FROM synthetic.expected_total"))
