@@ -99,13 +99,40 @@ def _delete_batch(table: str, entity: str, origins: list[str], limit: int) -> sq
     )
 
 
+def _release_self_references(
+    table: str, entity: str, column: str, origins: list[str], limit: int
+) -> sql.Composed:
+    """Before a batch of a self-referencing entity goes, rows that this rollback will delete
+    too stop pointing at it (a child may sort after its parent and leave in a later batch)."""
+    schema, _, name = table.rpartition(".")
+    return sql.SQL(
+        "UPDATE {table} c SET {column} = NULL"
+        " WHERE c.{column} IN (SELECT new_id FROM ferry.migration_mappings"
+        "  WHERE entity = {entity} AND origin = ANY({origins}) ORDER BY legacy_id LIMIT {limit})"
+        " AND EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
+        "  AND k.new_id = c.id AND k.origin = ANY({origins}))"
+    ).format(
+        table=sql.Identifier(schema or "public", name),
+        column=sql.Identifier(column),
+        entity=sql.Literal(entity),
+        origins=sql.Literal(origins),
+        limit=sql.Literal(limit),
+    )
+
+
 def rollback_entity(
     ctx: RunContext, catalogue: Catalogue, name: str, origins: list[str]
 ) -> EntityResult:
     """Delete the entity's rows batch by batch; `processed` counts mappings, `deleted` rows."""
     result = EntityResult(name)
     started = time.monotonic()
-    statement = _delete_batch(catalogue.entities[name].target, name, origins, ctx.batch_size)
+    entity = catalogue.entities[name]
+    statement = _delete_batch(entity.target, name, origins, ctx.batch_size)
+    releases = [
+        _release_self_references(entity.target, name, p.column, origins, ctx.batch_size)
+        for p in entity.parents
+        if p.entity == name
+    ]
 
     def start() -> int:
         target = ctx.session.target()
@@ -118,6 +145,8 @@ def rollback_entity(
     def one_batch() -> tuple[int, int]:
         target = ctx.session.target()
         with target.transaction():
+            for release in releases:
+                target.execute(release)
             removed, deleted, last_key = target.execute(statement).fetchone()
             if not removed:
                 _close_records(target, name)

@@ -12,6 +12,7 @@ from ferry.engine.keys import legacy_uuid
 from ferry.engine.runner import RunOptions, run_migrate
 from ferry.engine.session import RunSession
 from ferry.progress import SilentProgress
+from ferry.rollback import run_rollback
 from ferry.settings import load_settings
 
 CATEGORIES = Entity(
@@ -27,7 +28,7 @@ ROWS = [(1, None, "root"), (2, 1, "a"), (3, 2, "a.1"), (4, 99, "dangling"), (5, 
 ROWS += [(6, 1, "b"), (7, 3, "a.1.x"), (8, 1, "late parent")]
 
 
-def test_self_parents_resolve(database_factory) -> None:
+def migrated_tree(database_factory) -> tuple[str, str]:
     source, target = database_factory(), database_factory()
     with psycopg.connect(source) as conn:
         conn.execute("CREATE TABLE categories (id int PRIMARY KEY, parent_id int, name text)")
@@ -37,8 +38,7 @@ def test_self_parents_resolve(database_factory) -> None:
             "CREATE TABLE categories (id uuid PRIMARY KEY, parent_id uuid REFERENCES categories,"
             " name text, legacy_id int UNIQUE)"
         )
-    settings = load_settings(source_url=source, target_url=target)
-    with RunSession(Endpoints(source, target, embedded=False), settings) as session:
+    with session_for(source, target) as session:
         run_migrate(
             session,
             CATALOGUE,
@@ -47,6 +47,16 @@ def test_self_parents_resolve(database_factory) -> None:
             options=RunOptions(batch_size=3),
             progress=SilentProgress(),
         )
+    return source, target
+
+
+def session_for(source: str, target: str) -> RunSession:
+    settings = load_settings(source_url=source, target_url=target)
+    return RunSession(Endpoints(source, target, embedded=False), settings)
+
+
+def test_self_parents_resolve(database_factory) -> None:
+    _, target = migrated_tree(database_factory)
     with psycopg.connect(target) as conn:
         parents = dict(conn.execute("SELECT legacy_id, parent_id FROM categories").fetchall())
         notes = dict(
@@ -58,3 +68,20 @@ def test_self_parents_resolve(database_factory) -> None:
     assert parents[4] is None and notes[4] == ["optional_parent_null:parent_id"]
     # 5's parent (8) comes in a later batch: it is not migrated yet when 5 is loaded.
     assert parents[5] is None and notes[5] == ["optional_parent_null:parent_id"]
+
+
+def test_rollback_deletes_children_sorted_after_their_parents(database_factory) -> None:
+    source, target = migrated_tree(database_factory)
+    with session_for(source, target) as session:
+        run_rollback(
+            session,
+            CATALOGUE,
+            ["categories"],
+            "categories",
+            cascade=False,
+            include_preexisting=False,
+            options=RunOptions(batch_size=2),
+            progress=SilentProgress(),
+        )
+    with psycopg.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM categories").fetchone()[0] == 0

@@ -265,17 +265,6 @@ def test_money_sums_equal_the_source_per_entity_and_doctor(migrated: dict[str, s
             assert found == owed, name
 
 
-# Entities that write the same target table and legacy column as another entity. `validate`'s
-# keys check reads every target row with a legacy id as the entity's own, so it counts the
-# other entity's rows as unmapped: an engine limitation, not a migration error.
-SHARED_KEYS = {
-    e.name
-    for e in CATALOGUE.entities.values()
-    for other in CATALOGUE.entities.values()
-    if other is not e and (other.target, other.legacy_column) == (e.target, e.legacy_column)
-}
-
-
 @pytest.fixture(scope="module")
 def validation(migrated: dict[str, str], tmp_path_factory) -> tuple[int, dict[str, dict]]:
     """Exit code and per-entity findings of `ferry validate final --json` on the migration."""
@@ -290,17 +279,12 @@ def test_validate_final_verifies_content_and_money(validation) -> None:
     for name, entry in entities.items():
         checks = {c["check"]: c for c in entry["checks"]}
         failed = {c for c, found in checks.items() if not found["passed"]}
-        assert failed <= ({"keys"} if name in SHARED_KEYS else set()), (name, failed)
+        assert failed == set(), (name, failed)
         assert checks["content"]["failed"] == 0, name
         for column in CATALOGUE.entities[name].money_columns:
             assert checks[f"money:{column}"]["passed"], (name, column)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate's keys check counts the rows of another entity sharing the target table "
-    "and legacy column (messages/user_messages, message_attachments/user_message_attachments)",
-)
 def test_validate_final_passes(validation) -> None:
     exit_code, _ = validation
     assert exit_code == 0

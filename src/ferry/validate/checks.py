@@ -107,11 +107,16 @@ def _strays(reader: SourceReader, target: psycopg.Connection, entity: Entity) ->
     return [row[0] for row in found]
 
 
-def keys(target: psycopg.Connection, entity: Entity) -> CheckOutcome:
+def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> CheckOutcome:
     """Every mapping has its target row; every target row with a legacy id has its mapping;
-    no legacy id appears twice in the target."""
+    no legacy id appears twice in the target.
+
+    Entities that fill the same target table (one per legacy source, e.g. messages to patients
+    and to users) share it: a row is mapped when any of them maps it.
+    """
     table = _identifier(entity.target)
-    params = {"e": entity.name}
+    sharing = [e.name for e in catalogue.entities.values() if e.target == entity.target]
+    params = {"e": entity.name, "sharing": sharing}
     missing_rows, missing_ids = _ids(
         target,
         sql.SQL(
@@ -133,7 +138,7 @@ def keys(target: psycopg.Connection, entity: Entity) -> CheckOutcome:
             target,
             sql.SQL(
                 "SELECT t.{legacy} FROM {table} t WHERE t.{legacy} IS NOT NULL AND NOT EXISTS"
-                " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
+                " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = ANY(%(sharing)s)"
                 " AND m.new_id = t.id)"
             ).format(table=table, legacy=legacy),
             params,

@@ -54,7 +54,10 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
         table = read_target_table(target, entity.target)
         outcomes = [checks.accounting(reader, target, entity)]
         ctx.progress.entity_started(name, outcomes[0].checked)
-        outcomes += [checks.keys(target, entity), checks.integrity(target, catalogue, entity)]
+        outcomes += [
+            checks.keys(target, catalogue, entity),
+            checks.integrity(target, catalogue, entity),
+        ]
         content, money = verify_content(reader, target, entity, table, ctx.batch_size)
         outcomes += [content, *money, *checks.declared(target, entity)]
         return outcomes
