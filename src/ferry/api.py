@@ -120,7 +120,8 @@ def target_create(settings: Settings, *, with_history: bool) -> dict[str, int]:
 
 
 def load(settings: Settings) -> Catalogue:
-    return load_catalogue(settings.catalogue)
+    """The configured catalogue, with the skip rules the settings switch off removed."""
+    return load_catalogue(settings.catalogue).without_skip_rules(settings.skip_rules_off)
 
 
 def init(settings: Settings) -> list[int]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ferry.db.urls import redact
 from ferry.errors import ConfigurationError
@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None, description="PostgreSQL URL of the target database."
     )
     catalogue: str = Field(default="brius", description="The catalogue of entities to migrate.")
+    skip_rules_off: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Skip rules switched off: `rule` or `entity:rule`, comma-separated.",
+    )
     batch_size: int = Field(default=10_000, ge=1, le=1_000_000, description="Rows per batch.")
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
@@ -53,6 +57,13 @@ class Settings(BaseSettings):
         default=30_000, ge=0, description="Milliseconds to wait for a table lock (0: forever)."
     )
 
+    @field_validator("skip_rules_off", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("source_url", "target_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -70,6 +81,8 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 value = redact(value.get_secret_value())
+            if isinstance(value, list):
+                value = ",".join(value)
             shown[name] = "(embedded)" if value is None else str(value)
         return shown
 

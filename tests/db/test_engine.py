@@ -117,3 +117,13 @@ def test_resume_with_other_parameters_is_refused(toy_urls) -> None:
     with pytest.raises(StateError, match="other parameters"):
         migrate(toy_urls, batch_size=5)
     migrate(toy_urls, batch_size=5, restart=True)
+
+
+def test_a_skip_rule_switched_off_migrates_its_rows_on_restart(toy_urls) -> None:
+    migrate(toy_urls)
+    assert outcomes(toy_urls[1], "authors")[3] == "skipped:test_account"
+    migrate(toy_urls, restart=True, catalogue=toy.CATALOGUE.without_skip_rules(["test_account"]))
+    assert outcomes(toy_urls[1], "authors")[3] == "migrated"
+    assert (
+        outcomes(toy_urls[1], "books")[3] == "migrated"
+    )  # its parent arrived: it leaves quarantine

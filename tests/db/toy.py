@@ -125,13 +125,21 @@ BOOKS = [
 ] + [(i, 5, f"T{i}", "3.00", 2) for i in range(11, 61)]
 
 
-def migrate(urls: tuple[str, str], *, dry_run: bool = False, restart: bool = False, batch_size=7):
+def migrate(
+    urls: tuple[str, str],
+    *,
+    dry_run: bool = False,
+    restart: bool = False,
+    batch_size=7,
+    catalogue: Catalogue | None = None,
+):
+    catalogue = catalogue or CATALOGUE
     settings = load_settings(source_url=urls[0], target_url=urls[1])
-    order = make_plan(CATALOGUE, "everything").entities
+    order = make_plan(catalogue, "everything").entities
     options = RunOptions(batch_size, dry_run=dry_run, restart=restart)
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
         return run_migrate(
-            session, CATALOGUE, order, "everything", options=options, progress=SilentProgress()
+            session, catalogue, order, "everything", options=options, progress=SilentProgress()
         )
 
 

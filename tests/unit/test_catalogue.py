@@ -69,3 +69,19 @@ def test_brius_plans_put_parents_first(target: str) -> None:
         for name in phase:
             assert set(CATALOGUE.entities[name].depends_on) <= seen, name
         seen.update(phase)
+
+
+def test_skip_rules_can_be_switched_off_by_name() -> None:
+    assert all(
+        not e.skip_rules
+        for e in CATALOGUE.without_skip_rules(
+            [f"{e.name}:{r.name}" for e in CATALOGUE.entities.values() for r in e.skip_rules]
+        ).entities.values()
+    )
+    off = CATALOGUE.without_skip_rules(["soft_deleted"])
+    assert "soft_deleted" not in {r.name for r in off.entities["orders"].skip_rules}
+    assert off.entities["doctors"].skip_rules == CATALOGUE.entities["doctors"].skip_rules
+    with pytest.raises(
+        UsageError, match=r"No skip rule named nope; the rules are: .*doctors:test_account"
+    ):
+        CATALOGUE.without_skip_rules(["nope"])

@@ -69,3 +69,8 @@ def test_invalid_value_is_one_sentence_without_the_value(monkeypatch) -> None:
         load_settings()
     assert "FERRY_BATCH_SIZE" in str(caught.value)
     assert "-5" not in str(caught.value)
+
+
+def test_skip_rules_off_from_a_comma_separated_variable(monkeypatch) -> None:
+    monkeypatch.setenv("FERRY_SKIP_RULES_OFF", "soft_deleted, doctors:test_account")
+    assert load_settings().skip_rules_off == ["soft_deleted", "doctors:test_account"]

@@ -8,7 +8,7 @@ names the entities involved.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ferry.catalog.spec import Entity, Workflow
 from ferry.errors import ConfigurationError, UsageError
@@ -116,3 +116,34 @@ class Catalogue:
     def dependents(self, name: str) -> list[str]:
         """Entities that depend directly on `name`."""
         return [e.name for e in self.entities.values() if name in e.depends_on]
+
+    def without_skip_rules(self, switched_off: Iterable[str]) -> Catalogue:
+        """The catalogue with some skip rules off: `rule` (every entity) or `entity:rule`.
+
+        The rows they would have skipped are then migrated (or quarantined) like any other.
+        Unknown names are refused, listing the rules that exist.
+        """
+        wanted = set(switched_off)
+        if not wanted:
+            return self
+        known = {f"{e.name}:{r.name}" for e in self.entities.values() for r in e.skip_rules}
+        unknown = {
+            w for w in wanted if w not in known and not any(k.endswith(":" + w) for k in known)
+        }
+        if unknown:
+            raise UsageError(
+                f"No skip rule named {', '.join(sorted(unknown))}; the rules are: "
+                f"{', '.join(sorted(known))}."
+            )
+        entities = [
+            replace(
+                entity,
+                skip_rules=tuple(
+                    rule
+                    for rule in entity.skip_rules
+                    if rule.name not in wanted and f"{entity.name}:{rule.name}" not in wanted
+                ),
+            )
+            for entity in self.entities.values()
+        ]
+        return Catalogue(self.name, {e.name: e for e in entities}, self.workflows)

@@ -60,11 +60,22 @@ def migrate(
             "--restart", help="Rescan from the first row even if an unfinished run differs."
         ),
     ] = False,
+    no_skip: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--no-skip",
+            help="Switch a skip rule off (`rule` or `entity:rule`); repeatable. Rows already "
+            "skipped are reconsidered with --restart.",
+        ),
+    ] = None,
 ) -> None:
     """Migrate an entity or workflow, dependencies first; resumes where the last run stopped."""
     settings = state.settings()
     if batch_size is not None:
         settings = settings.model_copy(update={"batch_size": batch_size})
+    if no_skip:
+        off = [*settings.skip_rules_off, *no_skip]
+        settings = settings.model_copy(update={"skip_rules_off": off})
     with RichProgress() as progress:
         result = api.migrate(settings, target, dry_run=dry_run, restart=restart, progress=progress)
     table = Table(
