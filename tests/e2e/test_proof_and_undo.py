@@ -168,17 +168,19 @@ def test_rollback_all_restores_the_target_including_history(tmp_path: Path, worl
     assert checksums(worlds["FERRY_TARGET_URL"]) == before
 
 
-def test_rollback_of_a_parent_is_refused_then_cascades(tmp_path: Path, copy_of) -> None:
-    refused = run_ferry("rollback", "patients", cwd=tmp_path, env=copy_of)
+def test_rollback_of_orders_is_refused_while_tasks_exist_then_cascades(
+    tmp_path: Path, copy_of
+) -> None:
+    refused = run_ferry("rollback", "orders", cwd=tmp_path, env=copy_of)
     assert refused.exit_code == ExitCode.STATE
-    assert "would strand rows of" in refused.stderr and "orders (" in refused.stderr
+    assert "would strand rows of" in refused.stderr and "tasks (" in refused.stderr
     assert "--cascade" in refused.stderr
-    done = run_ferry("rollback", "patients", "--cascade", cwd=tmp_path, env=copy_of)
+    done = run_ferry("rollback", "orders", "--cascade", cwd=tmp_path, env=copy_of)
     assert done.exit_code == 0, done.output
     with psycopg.connect(copy_of["FERRY_TARGET_URL"]) as conn:
+        assert conn.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM doctors").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] > 0
 
 
 def test_killed_rollback_resumes_to_the_same_state(
