@@ -91,12 +91,18 @@ def start_entity(
     operation: str,
     checkpoint: int | None,
     parameters: dict,
+    started_at: datetime | None = None,
 ) -> None:
-    """The (run, entity) summary row, carrying the checkpoint it starts from."""
+    """The (run, entity) summary row, carrying the checkpoint it starts from.
+
+    `started_at` is given when the row is written after the work (a validation records its
+    outcome once it is known); otherwise the row's own time is the start.
+    """
     conn.execute(
         "INSERT INTO ferry.migration_control (run_id, entity, operation, status, key_from,"
-        " checkpoint_key, parameters) VALUES (%s, %s, %s, 'running', %s, %s, %s)",
-        (run_id, entity, operation, checkpoint, checkpoint, Jsonb(parameters)),
+        " checkpoint_key, parameters, started_at)"
+        " VALUES (%s, %s, %s, 'running', %s, %s, %s, coalesce(%s, clock_timestamp()))",
+        (run_id, entity, operation, checkpoint, checkpoint, Jsonb(parameters), started_at),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import psycopg
@@ -46,6 +47,7 @@ def _guarded(ctx: RunContext, name: str, work: Callable[[], T]) -> T:
 def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:
     entity = catalogue.entities[name]
     started = time.monotonic()
+    started_at = datetime.now(UTC)
     result = EntityResult(name)
 
     def run_checks() -> list[CheckOutcome]:
@@ -71,17 +73,17 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
     result.verified = outcomes[3].checked - outcomes[3].failed
     result.status = "passed" if all(o.passed for o in outcomes) else "failed"
     result.seconds = time.monotonic() - started
-    _guarded(ctx, name, lambda: _record(ctx, name, result))
+    _guarded(ctx, name, lambda: _record(ctx, name, result, started_at))
     ctx.progress.batch_done(name, result.processed, result.verified, 0, 0)
     ctx.progress.entity_finished(name, result.status)
     return result
 
 
-def _record(ctx: RunContext, name: str, result: EntityResult) -> None:
+def _record(ctx: RunContext, name: str, result: EntityResult, started_at: datetime) -> None:
     target = ctx.session.target()
     failed = [o for o in result.checks if not o.passed]
     with target.transaction():
-        control.start_entity(target, ctx.run_id, name, "validate", None, ctx.parameters)
+        control.start_entity(target, ctx.run_id, name, "validate", None, ctx.parameters, started_at)
         with target.cursor() as cur:
             cur.executemany(
                 "INSERT INTO ferry.validation_findings (run_id, entity, check_name, passed,"
