@@ -26,6 +26,8 @@ def session_options(settings: Settings) -> str:
         "extra_float_digits": "3",
         "statement_timeout": str(settings.statement_timeout),
         "lock_timeout": str(settings.lock_timeout),
+        # ferry's statements are many and short; compiling them costs more than it saves.
+        "jit": "off",
     }
     return " ".join(f"-c {name}={value}" for name, value in pinned.items())
 

@@ -17,6 +17,7 @@ from functools import partial
 from typing import TypeVar
 
 import psycopg
+from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.db.failures import statement_failure
@@ -230,9 +231,20 @@ def _check_keys(entity: Entity, rows: list, after: int | None) -> None:
 
 
 def _finish(ctx: RunContext, entity: Entity, status: str) -> None:
+    """Close the entity's summary, then refresh planner statistics of what it filled: the next
+    entities join their parents through these tables, and a stale estimate (a table believed
+    empty) turns those joins into full scans."""
+
     def work() -> None:
         target = ctx.session.target()
         with target.transaction():
             control.finish_entity(target, ctx.run_id, entity.name, ctx.operation, status)
+        if not ctx.dry_run:
+            schema, _, name = entity.target.rpartition(".")
+            target.execute(
+                sql.SQL("ANALYZE ferry.migration_mappings, {}").format(
+                    sql.Identifier(schema or "public", name)
+                )
+            )
 
     on_database("target", f"finishing {entity.name}", work)
