@@ -25,6 +25,7 @@ from ferry.catalog.registry import Catalogue
 from ferry.engine.executor import EntityResult, RunContext, on_database, with_retries
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
+from ferry.engine.target import refresh_statistics
 from ferry.errors import StateError
 from ferry.plan.planner import plan_entities
 from ferry.progress import Progress
@@ -32,6 +33,8 @@ from ferry.state import control
 from ferry.state.schema import current_version
 
 T = TypeVar("T")
+# Rolling back this many rows leaves enough dead index entries to slow every later lookup.
+VACUUM_AFTER = 50_000
 
 
 def rollback_set(catalogue: Catalogue, names: list[str], cascade: bool) -> set[str]:
@@ -176,6 +179,13 @@ def rollback_entity(
         result.processed += removed
         result.deleted += deleted
         ctx.progress.batch_done(name, removed, 0, 0, 0)
+    if not ctx.dry_run:
+        large = result.processed >= VACUUM_AFTER
+
+        def refresh() -> None:
+            refresh_statistics(ctx.session.target(), entity.target, vacuum=large)
+
+        _on_target(ctx, name, "analysing", refresh)
     result.status = "completed"
     result.seconds = time.monotonic() - started
     ctx.progress.entity_finished(name, result.status)

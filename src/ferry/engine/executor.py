@@ -17,14 +17,13 @@ from functools import partial
 from typing import TypeVar
 
 import psycopg
-from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.db.failures import statement_failure
 from ferry.engine.load import BatchCounts, BatchLoader
 from ferry.engine.preexisting import adopt_preexisting
 from ferry.engine.session import RunSession
-from ferry.engine.target import TargetTable, read_target_table
+from ferry.engine.target import TargetTable, read_target_table, refresh_statistics
 from ferry.engine.transform import RowShaper
 from ferry.errors import ConfigurationError, DatabaseError, StateError
 from ferry.progress import Progress
@@ -231,20 +230,13 @@ def _check_keys(entity: Entity, rows: list, after: int | None) -> None:
 
 
 def _finish(ctx: RunContext, entity: Entity, status: str) -> None:
-    """Close the entity's summary, then refresh planner statistics of what it filled: the next
-    entities join their parents through these tables, and a stale estimate (a table believed
-    empty) turns those joins into full scans."""
+    """Close the entity's summary, then refresh the planner statistics of what it filled."""
 
     def work() -> None:
         target = ctx.session.target()
         with target.transaction():
             control.finish_entity(target, ctx.run_id, entity.name, ctx.operation, status)
         if not ctx.dry_run:
-            schema, _, name = entity.target.rpartition(".")
-            target.execute(
-                sql.SQL("ANALYZE ferry.migration_mappings, {}").format(
-                    sql.Identifier(schema or "public", name)
-                )
-            )
+            refresh_statistics(target, entity.target)
 
     on_database("target", f"finishing {entity.name}", work)

@@ -47,10 +47,16 @@ def create_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
 
 
 def mark_existing(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
-    """Rows that already have a mapping keep it: nothing is written twice."""
+    """Rows that already have a mapping keep it: nothing is written twice.
+
+    The mappings are read within the batch's key range only, so each batch reads an index
+    range as long as itself, however many mappings the entity already has.
+    """
     return sql.SQL(
-        "UPDATE {stage} s SET _status = 'existing', _new_id = m.new_id "
-        "FROM {mappings} m WHERE m.entity = {entity} AND m.legacy_id = s._key"
+        "UPDATE {stage} s SET _status = 'existing', _new_id = m.new_id"
+        " FROM {mappings} m WHERE m.entity = {entity} AND m.legacy_id = s._key"
+        " AND m.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
+        " AND (SELECT max(_key) FROM {stage})"
     ).format(stage=stage, mappings=_MAPPINGS, entity=entity)
 
 

@@ -61,6 +61,8 @@ class ContentComparer:
         return sql.SQL(
             "FROM {stage} s JOIN ferry.migration_mappings own ON own.entity = {entity}"
             " AND own.legacy_id = s._key AND own.origin = 'ferry'"
+            " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
+            " AND (SELECT max(_key) FROM {stage})"
             " LEFT JOIN {table} t ON t.id = own.new_id {joins} WHERE {condition}"
         ).format(
             stage=self.stage,
