@@ -146,13 +146,15 @@ def migrate(
 ) -> RunResult:
     """Migrate an entity or workflow with its dependencies; resumes whatever is unfinished."""
     catalogue = load(settings)
-    order = make_plan(catalogue, target).entities
-    options = RunOptions(settings.batch_size, dry_run=dry_run, restart=restart)
+    phases = make_plan(catalogue, target).phases
+    options = RunOptions(
+        settings.batch_size, dry_run=dry_run, restart=restart, workers=settings.workers
+    )
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_migrate(
             session,
             catalogue,
-            order,
+            phases,
             target,
             options=options,
             progress=progress or SilentProgress(),
@@ -182,7 +184,7 @@ def rollback(
     """Delete what ferry wrote for an entity, a workflow or `all`, children first."""
     catalogue = load(settings)
     names = list(catalogue.entities) if target == "all" else catalogue.resolve(target)
-    options = RunOptions(settings.batch_size, dry_run=dry_run)
+    options = RunOptions(settings.batch_size, dry_run=dry_run, workers=settings.workers)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_rollback(
             session,
@@ -200,17 +202,17 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
     """Validate an entity, a workflow (with its dependencies) or `final` (everything)."""
     catalogue = load(settings)
     if target == "final":
-        order = plan_entities(catalogue, target, catalogue.entities).entities
+        phases = plan_entities(catalogue, target, catalogue.entities).phases
     elif target in catalogue.entities:
-        order = [target]
+        phases = ((target,),)
     else:
-        order = make_plan(catalogue, target).entities
+        phases = make_plan(catalogue, target).phases
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_validate(
             session,
             catalogue,
-            order,
+            phases,
             target,
-            options=RunOptions(settings.batch_size),
+            options=RunOptions(settings.batch_size, workers=settings.workers),
             progress=progress or SilentProgress(),
         )

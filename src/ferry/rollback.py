@@ -222,12 +222,12 @@ def run_rollback(
     conn = session.target()
     counts = mapping_counts(conn, ["ferry", "preexisting"]) if current_version(conn) else {}
     check_no_stranded(catalogue, chosen, counts)
-    order = plan_entities(catalogue, target, chosen).reversed().entities
+    phases = plan_entities(catalogue, target, chosen).reversed().phases
     return run_plan(
         session,
         "rollback",
         target,
-        order,
+        phases,
         work=lambda ctx, name: rollback_entity(ctx, catalogue, name, origins),
         blockers=lambda name: set(catalogue.dependents(name)),
         parameters=lambda name: {"origins": origins},

@@ -42,7 +42,7 @@ def migrated_tree(database_factory) -> tuple[str, str]:
         run_migrate(
             session,
             CATALOGUE,
-            ["categories"],
+            [["categories"]],
             "categories",
             options=RunOptions(batch_size=3),
             progress=SilentProgress(),

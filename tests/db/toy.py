@@ -135,11 +135,11 @@ def migrate(
 ):
     catalogue = catalogue or CATALOGUE
     settings = load_settings(source_url=urls[0], target_url=urls[1])
-    order = make_plan(catalogue, "everything").entities
+    phases = make_plan(catalogue, "everything").phases
     options = RunOptions(batch_size, dry_run=dry_run, restart=restart)
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
         return run_migrate(
-            session, catalogue, order, "everything", options=options, progress=SilentProgress()
+            session, catalogue, phases, "everything", options=options, progress=SilentProgress()
         )
 
 
@@ -177,8 +177,8 @@ def snapshot(target: str) -> dict[str, list]:
 
 def validate(urls: tuple[str, str], target: str = "everything"):
     settings = load_settings(source_url=urls[0], target_url=urls[1])
-    order = make_plan(CATALOGUE, target).entities
+    phases = make_plan(CATALOGUE, target).phases
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
         return run_validate(
-            session, CATALOGUE, order, target, options=RunOptions(4), progress=SilentProgress()
+            session, CATALOGUE, phases, target, options=RunOptions(4), progress=SilentProgress()
         )

@@ -84,7 +84,7 @@ def test_terminated_target_connection_is_retried(tmp_path: Path, worlds) -> None
             " WHERE application_name LIKE 'ferry run % target'"
         ).fetchone()[0]
     result = finish(process)
-    assert terminated == 1
+    assert terminated >= 1  # with parallel workers, one per entity of the phase
     assert result.exit_code == 0, result.output
     assert "retrying" in result.stderr
     assert_accounting_holds(tmp_path, worlds, CORE)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 
@@ -43,6 +44,7 @@ class RunOptions:
     batch_size: int
     dry_run: bool = False
     restart: bool = False
+    workers: int = 1
 
 
 def catalogue_fingerprint(catalogue: Catalogue, name: str) -> str:
@@ -62,7 +64,7 @@ def run_plan(
     session: RunSession,
     operation: str,
     target: str,
-    order: list[str],
+    phases: Sequence[Sequence[str]],
     *,
     work: EntityWork,
     blockers: Callable[[str], set[str]],
@@ -70,7 +72,12 @@ def run_plan(
     options: RunOptions,
     progress: Progress,
 ) -> RunResult:
-    """Apply `work` to each entity of `order` under one run row and the run lock."""
+    """Apply `work` to each entity, phase by phase, under one run row and the run lock.
+
+    Entities of one phase are independent: with several workers they run at once, each on
+    connections of its own whose source reads share the run's snapshot. A dry run stays on
+    one connection (everything it does is rolled back as one transaction).
+    """
     session.lock()
     target_conn = session.target()
     everything = target_conn.transaction(force_rollback=True) if options.dry_run else nullcontext()
@@ -88,13 +95,10 @@ def run_plan(
         result = RunResult(run_id, operation, target, options.dry_run)
         failures: list[FerryError] = []
         failed: set[str] = set()
-        for name in order:
-            if failed & blockers(name):
-                result.blocked.append(name)
-                failed.add(name)
-                continue
+
+        def attempt(entity_session: RunSession, name: str) -> EntityResult | FerryError:
             ctx = RunContext(
-                session,
+                entity_session,
                 run_id,
                 operation,
                 parameters(name),
@@ -104,17 +108,50 @@ def run_plan(
                 progress,
             )
             try:
-                result.entities.append(work(ctx, name))
+                return work(ctx, name)
             except FerryError as exc:
-                failures.append(exc)
-                failed.add(name)
-                result.entities.append(EntityResult(name, status="failed"))
-                progress.entity_finished(name, "failed")
-                _record_failure(session, run_id, name, operation, exc)
+                return exc
+
+        for phase in phases:
+            runnable = [name for name in phase if not failed & blockers(name)]
+            result.blocked += [name for name in phase if name not in runnable]
+            failed.update(name for name in phase if name not in runnable)
+            for name, outcome in zip(
+                runnable, _run_phase(session, run_id, runnable, attempt, options), strict=True
+            ):
+                if isinstance(outcome, FerryError):
+                    failures.append(outcome)
+                    failed.add(name)
+                    result.entities.append(EntityResult(name, status="failed"))
+                    progress.entity_finished(name, "failed")
+                    _record_failure(session, run_id, name, operation, outcome)
+                else:
+                    result.entities.append(outcome)
         _finish(session, run_id, failures)
     if failures:
         raise failures[0]
     return result
+
+
+def _run_phase(
+    session: RunSession,
+    run_id: int,
+    names: list[str],
+    attempt: Callable[[RunSession, str], EntityResult | FerryError],
+    options: RunOptions,
+) -> list[EntityResult | FerryError]:
+    """The outcomes of one phase's entities, in the phase's order."""
+    workers = min(options.workers, len(names))
+    if workers <= 1 or options.dry_run:
+        return [attempt(session, name) for name in names]
+    snapshot = session.shareable_snapshot()
+
+    def in_worker(name: str) -> EntityResult | FerryError:
+        with session.worker(run_id, snapshot) as worker:
+            return attempt(worker, name)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ferry-worker") as pool:
+        return list(pool.map(in_worker, names))
 
 
 def _run_parameters(options: RunOptions) -> dict:
@@ -125,7 +162,7 @@ def _run_parameters(options: RunOptions) -> dict:
 def run_migrate(
     session: RunSession,
     catalogue: Catalogue,
-    order: list[str],
+    phases: Sequence[Sequence[str]],
     target: str,
     *,
     options: RunOptions,
@@ -136,7 +173,7 @@ def run_migrate(
         session,
         "migrate",
         target,
-        order,
+        phases,
         work=lambda ctx, name: migrate_entity(ctx, catalogue.entities[name]),
         blockers=lambda name: catalogue.with_dependencies([name]) - {name},
         parameters=lambda name: {
@@ -148,35 +185,46 @@ def run_migrate(
     )
 
 
+def _best_effort(session: RunSession, write: Callable[[psycopg.Connection], None]) -> None:
+    """Write run bookkeeping; a connection that died meanwhile (it may be idle while workers
+    run) is reopened once. If that fails too, the next run marks this one interrupted."""
+    for _ in range(2):
+        try:
+            target = session.target()
+            with target.transaction():
+                write(target)
+            return
+        except (psycopg.Error, FerryError):
+            session.reset()
+
+
 def _record_failure(
     session: RunSession, run_id: int, entity: str, operation: str, exc: FerryError
 ) -> None:
-    """Best effort: the failure also travels in the exception the caller gets."""
-    try:
-        target = session.target()
-        with target.transaction():
-            control.finish_entity(
-                target,
-                run_id,
-                entity,
-                operation,
-                "failed",
-                type(exc).__name__,
-                getattr(exc, "sqlstate", None),
-                exc.sentence,
-            )
-    except (psycopg.Error, FerryError):  # the database may be what failed
-        session.reset()
+    """The entity's summary says it failed and why (the exception also reaches the caller)."""
+    _best_effort(
+        session,
+        lambda target: control.finish_entity(
+            target,
+            run_id,
+            entity,
+            operation,
+            "failed",
+            type(exc).__name__,
+            getattr(exc, "sqlstate", None),
+            exc.sentence,
+        ),
+    )
 
 
 def _finish(session: RunSession, run_id: int, failures: list[FerryError]) -> None:
-    try:
-        target = session.target()
-        with target.transaction():
-            if failures:
-                first = failures[0]
-                control.finish_run(target, run_id, "failed", type(first).__name__, first.sentence)
-            else:
-                control.finish_run(target, run_id, "completed")
-    except (psycopg.Error, FerryError):
-        session.reset()
+    if failures:
+        first = failures[0]
+        _best_effort(
+            session,
+            lambda target: control.finish_run(
+                target, run_id, "failed", type(first).__name__, first.sentence
+            ),
+        )
+    else:
+        _best_effort(session, lambda target: control.finish_run(target, run_id, "completed"))

@@ -19,10 +19,13 @@ from ferry.state.lock import acquire_run_lock
 
 
 class RunSession:
-    def __init__(self, endpoints: Endpoints, settings: Settings) -> None:
+    def __init__(
+        self, endpoints: Endpoints, settings: Settings, snapshot: str | None = None
+    ) -> None:
         self.endpoints = endpoints
         self.settings = settings
         self.label = "ferry run"
+        self.snapshot = snapshot
         self._source: SourceReader | None = None
         self._target: psycopg.Connection | None = None
         self._lock: psycopg.Connection | None = None
@@ -46,8 +49,28 @@ class RunSession:
             conn = connect(self.endpoints.source, "source", self.settings, autocommit=False)
             self._set_name(conn, "source")
             conn.commit()
-            self._source = SourceReader(conn)
+            try:
+                self._source = SourceReader(conn, self.snapshot)
+            except psycopg.Error:
+                # The exporting transaction is gone (its connection was reset): read under a
+                # snapshot of our own rather than fail the run.
+                conn.rollback()
+                self.snapshot = None
+                self._source = SourceReader(conn)
         return self._source
+
+    def shareable_snapshot(self) -> str | None:
+        """The source snapshot of this session, for workers to import (None if unavailable)."""
+        try:
+            return self.source().export_snapshot()
+        except psycopg.Error:
+            return None
+
+    def worker(self, run_id: int, snapshot: str | None) -> RunSession:
+        """A session of its own for a worker of this run (no lock: the run holds it)."""
+        worker = RunSession(self.endpoints, self.settings, snapshot)
+        worker.label = f"ferry run {run_id}"
+        return worker
 
     def target(self) -> psycopg.Connection:
         if self._target is None or self._target.closed:

@@ -9,7 +9,7 @@ first legacy ids concerned, goes to ferry.validation_findings.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -122,7 +122,7 @@ def _record(ctx: RunContext, name: str, result: EntityResult, started_at: dateti
 def run_validate(
     session: RunSession,
     catalogue: Catalogue,
-    order: list[str],
+    phases: Sequence[Sequence[str]],
     target: str,
     *,
     options: RunOptions,
@@ -132,7 +132,7 @@ def run_validate(
         session,
         "validate",
         target,
-        order,
+        phases,
         work=lambda ctx, name: validate_entity(ctx, catalogue, name),
         blockers=lambda name: set(),
         parameters=lambda name: {},
