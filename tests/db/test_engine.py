@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from ferry.engine.keys import legacy_uuid
-from ferry.errors import StateError
+from ferry.errors import StateError, TargetError
 from tests.db import toy
 from tests.db.toy import migrate, outcomes, snapshot
 
@@ -127,3 +127,12 @@ def test_a_skip_rule_switched_off_migrates_its_rows_on_restart(toy_urls) -> None
     assert (
         outcomes(toy_urls[1], "books")[3] == "migrated"
     )  # its parent arrived: it leaves quarantine
+
+
+def test_a_failed_entity_blocks_its_dependents_and_says_so(toy_urls) -> None:
+    with psycopg.connect(toy_urls[1]) as conn:
+        conn.execute("DROP TABLE books")  # books cannot load; authors still can
+        conn.execute("ALTER TABLE authors RENAME TO writers")  # now authors cannot either
+    with pytest.raises(TargetError, match="Not started because of it: books") as caught:
+        migrate(toy_urls)
+    assert "authors" in str(caught.value)

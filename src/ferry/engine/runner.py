@@ -129,7 +129,10 @@ def run_plan(
                     result.entities.append(outcome)
         _finish(session, run_id, failures)
     if failures:
-        raise failures[0]
+        first = failures[0]
+        if result.blocked:  # say what else did not happen, in the same sentence
+            first.args = (f"{first} Not started because of it: {', '.join(result.blocked)}.",)
+        raise first
     return result
 
 
