@@ -44,7 +44,6 @@ class RunContext:
     dry_run: bool
     restart: bool
     progress: Progress
-    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass
@@ -87,7 +86,7 @@ def with_retries(ctx: RunContext, what: str, attempt: Callable[[], T]) -> T:
                 f"SQLSTATE {exc.sqlstate or 'none'}); retrying in {delay:.1f} s"
             )
             ctx.session.reset()
-            ctx.sleep(delay)
+            time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
 

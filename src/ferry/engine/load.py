@@ -39,6 +39,7 @@ class BatchCounts:
     quarantined: int
     skipped: int
     inserted: int
+    merged: int
 
     @classmethod
     def from_statuses(cls, statuses: Counter[str]) -> BatchCounts:
@@ -48,6 +49,7 @@ class BatchCounts:
             quarantined=sum(statuses[s] for s in QUARANTINED_STATUSES),
             skipped=statuses[SKIPPED],
             inserted=statuses[INSERT],
+            merged=statuses[DEDUP],
         )
 
 
@@ -135,7 +137,7 @@ class BatchLoader:
     ) -> None:
         params = {"run_id": run_id, "batch": batch}
         expected = {
-            "mappings": counts.inserted + self._count(cur, DEDUP),
+            "mappings": counts.inserted + counts.merged,
             "quarantine": counts.quarantined,
             "skipped": counts.skipped,
         }
@@ -146,12 +148,6 @@ class BatchLoader:
                     f"Recording {name} for batch {batch} of {self.entity.name} touched "
                     f"{cur.rowcount} rows instead of {expected[name]}; the run stops."
                 )
-
-    def _count(self, cur: psycopg.Cursor, status: str) -> int:
-        query = sql.SQL("SELECT count(*) FROM {} WHERE _status = {}").format(
-            self.stage, sql.Literal(status)
-        )
-        return cur.execute(query).fetchone()[0]
 
 
 def refusal_reason(exc: psycopg.Error) -> str:
