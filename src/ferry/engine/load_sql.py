@@ -29,13 +29,14 @@ class StageNames:
 
     @property
     def copied(self) -> sql.Composable:
-        names = ["_key", "_status", "_reason", "_message", "_dedup", "_notes"]
+        names = ["_key", "_id", "_status", "_reason", "_message", "_dedup", "_notes"]
         return sql.SQL(", ").join(map(sql.Identifier, [*names, *self.parents, *self.columns]))
 
 
 def create_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
     columns = [
-        sql.SQL("_key bigint NOT NULL, _status text NOT NULL, _reason text, _message text"),
+        sql.SQL("_key bigint NOT NULL, _id uuid NOT NULL, _status text NOT NULL"),
+        sql.SQL("_reason text, _message text"),
         sql.SQL("_dedup text, _notes text[] NOT NULL DEFAULT '{}'"),
         sql.SQL("_new_id uuid, _sqlstate text, _constraint text"),
         *(sql.SQL("{} bigint").format(sql.Identifier(p)) for p in names.parents),
@@ -43,6 +44,15 @@ def create_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
     ]
     return sql.SQL("CREATE TEMP TABLE IF NOT EXISTS {} ({})").format(
         stage, sql.SQL(", ").join(columns)
+    )
+
+
+def analyze_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
+    """Statistics of the columns the batch statements join and filter on (all columns would
+    cost about 4 µs a row, mostly on wide text the plans never look at)."""
+    columns = ["_key", "_status", *names.parents]
+    return sql.SQL("ANALYZE {} ({})").format(
+        stage, sql.SQL(", ").join(map(sql.Identifier, columns))
     )
 
 
@@ -68,12 +78,12 @@ def mark_dedup(stage: sql.Identifier, entity: sql.Literal, fix: str) -> sql.Comp
         " SELECT s._key, coalesce("
         "  (SELECT m.new_id FROM {mappings} m WHERE m.entity = {entity}"
         "   AND m.dedup_key = s._dedup ORDER BY m.legacy_id LIMIT 1),"
-        "  (SELECT ferry.legacy_uuid({entity}, min(o._key)) FROM {stage} o"
-        "   WHERE o._dedup = s._dedup AND o._status = 'insert')) AS canonical"
+        "  (SELECT o._id FROM {stage} o WHERE o._dedup = s._dedup AND o._status = 'insert'"
+        "   ORDER BY o._key LIMIT 1)) AS canonical"
         " FROM {stage} s WHERE s._status = 'insert' AND s._dedup IS NOT NULL)"
         " UPDATE {stage} s SET _status = 'dedup', _new_id = c.canonical,"
         " _notes = s._notes || {fix}::text"
-        " FROM canon c WHERE c._key = s._key AND c.canonical <> ferry.legacy_uuid({entity}, s._key)"
+        " FROM canon c WHERE c._key = s._key AND c.canonical <> s._id"
     ).format(stage=stage, mappings=_MAPPINGS, entity=entity, fix=sql.Literal(fix))
 
 
@@ -149,9 +159,7 @@ def expected_row(
     table: TargetTable, entity: Entity, names: StageNames, stage: sql.Identifier
 ) -> Expected:
     columns = [sql.Identifier("id")]
-    values: list[sql.Composable] = [
-        sql.SQL("ferry.legacy_uuid({}, s._key)").format(sql.Literal(entity.name))
-    ]
+    values: list[sql.Composable] = [sql.SQL("s._id")]
     joins: list[sql.Composable] = []
     for index, parent in enumerate(entity.parents):
         alias = sql.Identifier(f"m{index}")
@@ -159,11 +167,10 @@ def expected_row(
         value = sql.SQL("{}.new_id").format(alias)
         if parent.entity == entity.name:  # a parent staged in the same batch is inserted with it
             value = sql.SQL(
-                "coalesce({value}, (SELECT ferry.legacy_uuid({entity}, o._key) FROM {stage} o"
+                "coalesce({value}, (SELECT o._id FROM {stage} o"
                 " WHERE o._key = s.{col} AND o._status = 'insert'))"
             ).format(
                 value=value,
-                entity=sql.Literal(entity.name),
                 stage=stage,
                 col=names.parent(index),
             )
@@ -220,7 +227,7 @@ def orphaned_duplicates(stage: sql.Identifier, entity: sql.Literal) -> sql.Compo
         " _message = 'duplicate of a row of ' || {entity} || ' that is not migrated'"
         " WHERE s._status = 'dedup'"
         " AND NOT EXISTS (SELECT 1 FROM {stage} c WHERE c._status = 'insert'"
-        "  AND ferry.legacy_uuid({entity}, c._key) = s._new_id)"
+        "  AND c._id = s._new_id)"
         " AND NOT EXISTS (SELECT 1 FROM {mappings} m WHERE m.entity = {entity}"
         "  AND m.new_id = s._new_id)"
     ).format(stage=stage, entity=entity, mappings=_MAPPINGS)
@@ -231,12 +238,23 @@ def count_statuses(stage: sql.Identifier) -> sql.Composed:
 
 
 def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Composed]:
-    """Mappings, quarantine, skips, and keeping each legacy id in exactly one of the three."""
-    fmt = {"stage": stage, "entity": entity, "mappings": _MAPPINGS}
+    """Mappings, quarantine, skips, and keeping each legacy id in exactly one of the three.
+
+    Quarantine and skip records are looked up within the batch's key range only, as mappings
+    are in mark_existing.
+    """
+    fmt = {
+        "stage": stage,
+        "entity": entity,
+        "mappings": _MAPPINGS,
+        # the batch's key range: earlier batches' records are never read (see mark_existing)
+        "first": sql.SQL("(SELECT min(_key) FROM {})").format(stage),
+        "last": sql.SQL("(SELECT max(_key) FROM {})").format(stage),
+    }
     return {
         "mappings": sql.SQL(
             "INSERT INTO {mappings} (entity, legacy_id, new_id, run_id, batch, dedup_key, notes)"
-            " SELECT {entity}, _key, coalesce(_new_id, ferry.legacy_uuid({entity}, _key)),"
+            " SELECT {entity}, _key, coalesce(_new_id, _id),"
             " %(run_id)s, %(batch)s, _dedup, _notes FROM {stage}"
             " WHERE _status IN ('insert', 'dedup')"
         ).format(**fmt),
@@ -262,10 +280,12 @@ def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Com
         "resolve_quarantine": sql.SQL(
             "UPDATE ferry.quarantine q SET resolved = true, resolved_at = clock_timestamp()"
             " FROM {stage} s WHERE q.entity = {entity} AND q.legacy_id = s._key"
+            " AND q.legacy_id BETWEEN {first} AND {last}"
             " AND NOT q.resolved AND s._status IN ('insert', 'existing', 'dedup', 'skipped')"
         ).format(**fmt),
         "unskip": sql.SQL(
             "DELETE FROM ferry.skipped k USING {stage} s WHERE k.entity = {entity}"
-            " AND k.legacy_id = s._key AND s._status <> 'skipped'"
+            " AND k.legacy_id = s._key AND k.legacy_id BETWEEN {first} AND {last}"
+            " AND s._status <> 'skipped'"
         ).format(**fmt),
     }

@@ -1,8 +1,9 @@
 """Turning a source row (text values) into a stage row: values, fixes, or a rejection.
 
 Stage rows have one layout for every outcome so that a batch is a single COPY:
-`(_key, _status, _reason, _message, _dedup, _notes, parent legacy ids..., column values...)`.
-Columns whose name starts with `_` are inputs for the row transform only and are not written.
+`(_key, _id, _status, _reason, _message, _dedup, _notes, parent legacy ids..., column values...)`,
+where `_id` is the row's deterministic new key. Columns whose name starts with `_` are inputs
+for the row transform only and are not written.
 Skipped and rejected rows carry their key and reason, never their values.
 """
 
@@ -12,10 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ferry.catalog.spec import Column, Entity
+from ferry.engine.keys import legacy_uuid_text
 from ferry.engine.outcome import Fixed, Rejected, RowRejected
 from ferry.engine.source import DEDUP, KEY, SKIP, SourceLayout
 
 INSERT, SKIPPED, REJECTED = "insert", "skipped", "rejected"
+HEAD = 7  # stage columns before the parents: _key, _id, _status, _reason, _message, _dedup, _notes
 
 
 def written_columns(entity: Entity) -> tuple[Column, ...]:
@@ -38,26 +41,37 @@ class RowShaper:
 
     @property
     def width(self) -> int:
-        return 6 + len(self.entity.parents) + len(self._written)
+        return HEAD + len(self.entity.parents) + len(self._written)
 
     def shape(self, row: Sequence[str | None]) -> tuple[Any, ...]:
         key = int(row[KEY])
+        new_id = legacy_uuid_text(self.entity.name, key)
         parents = tuple(row[self._parents : self._columns])
         if row[SKIP] is not None:
-            return (key, SKIPPED, row[SKIP], None, None, []) + (None,) * (self.width - 6)
+            return (key, new_id, SKIPPED, row[SKIP], None, None, [], *self._padding)
         if self._plain:
-            return (key, INSERT, None, None, row[DEDUP], [], *parents, *row[self._columns :])
+            return (
+                key,
+                new_id,
+                INSERT,
+                None,
+                None,
+                row[DEDUP],
+                [],
+                *parents,
+                *row[self._columns :],
+            )
         notes: list[str] = []
         values = self._coerce(row[self._columns :], notes)
         if isinstance(values, Rejected):
-            return self._rejected(key, values)
+            return self._rejected(key, new_id, values)
         if self.entity.transform is not None:
             try:
                 values = self._unwrap(self.entity.transform(values), notes)
             except RowRejected as exc:
-                return self._rejected(key, exc.rejection)
+                return self._rejected(key, new_id, exc.rejection)
         written = tuple(values[c.name] for c in self._written)
-        return (key, INSERT, None, None, row[DEDUP], notes, *parents, *written)
+        return (key, new_id, INSERT, None, None, row[DEDUP], notes, *parents, *written)
 
     def _coerce(self, raw: Sequence[str | None], notes: list[str]) -> dict[str, Any] | Rejected:
         values: dict[str, Any] = {}
@@ -83,6 +97,10 @@ class RowShaper:
                 values[name] = value.value
         return values
 
-    def _rejected(self, key: int, rejection: Rejected) -> tuple[Any, ...]:
-        head = (key, REJECTED, rejection.reason, rejection.message, None, [])
-        return head + (None,) * (self.width - 6)
+    @property
+    def _padding(self) -> tuple[None, ...]:
+        return (None,) * (self.width - HEAD)
+
+    def _rejected(self, key: int, new_id: str, rejection: Rejected) -> tuple[Any, ...]:
+        head = (key, new_id, REJECTED, rejection.reason, rejection.message, None, [])
+        return (*head, *self._padding)

@@ -108,8 +108,9 @@ def _strays(reader: SourceReader, target: psycopg.Connection, entity: Entity) ->
 
 
 def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> CheckOutcome:
-    """Every mapping has its target row; every target row with a legacy id has its mapping;
-    no legacy id appears twice in the target.
+    """Every mapping has its target row; two legacy ids share a new id only when merged as
+    duplicates; every target row with a legacy id has its mapping; no legacy id appears twice
+    in the target.
 
     Entities that fill the same target table (one per legacy source, e.g. messages to patients
     and to users) share it: a row is mapped when any of them maps it.
@@ -125,10 +126,21 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
         ).format(table=table),
         params,
     )
+    shared_rows, shared_ids = _ids(
+        target,
+        sql.SQL(
+            "SELECT m.legacy_id FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
+            " AND m.dedup_key IS NULL AND EXISTS (SELECT 1 FROM ferry.migration_mappings o"
+            " WHERE o.entity = m.entity AND o.new_id = m.new_id AND o.legacy_id <> m.legacy_id)"
+        ),
+        params,
+    )
     problems = []
-    ids = list(missing_ids)
+    ids = missing_ids + shared_ids
     if missing_rows:
         problems.append(f"{missing_rows:,} mappings point at no target row")
+    if shared_rows:
+        problems.append(f"{shared_rows:,} mappings share their new id with another legacy id")
     checked = target.execute(
         "SELECT count(*) FROM ferry.migration_mappings WHERE entity = %(e)s", params
     ).fetchone()[0]
@@ -156,7 +168,7 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
         if duplicated:
             problems.append(f"{duplicated:,} legacy ids appear more than once in the target")
         ids += unmapped_ids + duplicated_ids
-    failed = missing_rows + (unmapped + duplicated if entity.legacy_column else 0)
+    failed = missing_rows + shared_rows + (unmapped + duplicated if entity.legacy_column else 0)
     detail = "; ".join(problems) or f"{checked:,} mappings, each with its target row"
     return CheckOutcome("keys", checked, failed, detail, sorted(set(ids))[:MAX_IDS])
 

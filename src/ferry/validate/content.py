@@ -72,10 +72,8 @@ class ContentComparer:
             condition=condition,
         )
 
-    def _merged(self) -> sql.Composed:
-        return sql.SQL(
-            "own.dedup_key IS NOT NULL AND own.new_id <> ferry.legacy_uuid({}, s._key)"
-        ).format(sql.Literal(self.entity.name))
+    def _merged(self) -> sql.SQL:
+        return sql.SQL("own.dedup_key IS NOT NULL AND own.new_id <> s._id")
 
     def _differences(self) -> sql.Composed:
         """Own rows must equal their expected row; merged rows must still carry the dedup key
