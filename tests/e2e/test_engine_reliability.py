@@ -75,6 +75,48 @@ def test_sigkill_at_any_point_then_resume_equals_clean_run(tmp_path: Path, twin_
     assert_accounting_holds(tmp_path, tortured, CORE)
 
 
+def _slices_underway(target_url: str, process) -> bool:
+    """Both slices of orders have committed batches (or the process has ended)."""
+    with psycopg.connect(target_url, autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('ferry.slices')").fetchone()[0] is None:
+            return process.poll() is not None
+        started = conn.execute(
+            "SELECT count(*) FROM ferry.slices WHERE entity = 'orders'"
+            " AND checkpoint_key IS NOT NULL"
+        ).fetchone()[0]
+    return started >= 2 or process.poll() is not None
+
+
+def test_sliced_entity_killed_resumes_with_another_worker_count(
+    tmp_path: Path, twin_worlds
+) -> None:
+    """orders is cut into two key ranges loaded at once; killed while both are under way, a
+    run with one worker finishes each range from its own checkpoint."""
+    clean, tortured = twin_worlds
+    sliced = [*SMALL_BATCHES, "--workers", "2"]
+    assert run_ferry(*sliced, "migrate", "orders", cwd=tmp_path, env=clean).exit_code == 0
+    process = start_ferry(*sliced, "migrate", "orders", cwd=tmp_path, env=tortured)
+    assert wait_until(partial(_slices_underway, tortured["FERRY_TARGET_URL"], process))
+    assert process.poll() is None, "orders finished before both slices were under way"
+    process.send_signal(signal.SIGKILL)
+    finish(process)
+    with psycopg.connect(tortured["FERRY_TARGET_URL"]) as conn:
+        planned = conn.execute(
+            "SELECT count(*) FROM ferry.slices WHERE entity = 'orders'"
+        ).fetchone()[0]
+    assert planned == 2
+    final = run_ferry(
+        *SMALL_BATCHES, "--workers", "1", "migrate", "orders", cwd=tmp_path, env=tortured
+    )
+    assert final.exit_code == 0, final.output
+    assert fingerprint(tortured["FERRY_TARGET_URL"], CORE) == fingerprint(
+        clean["FERRY_TARGET_URL"], CORE
+    )
+    with psycopg.connect(tortured["FERRY_TARGET_URL"]) as conn:
+        assert conn.execute("SELECT count(*) FROM ferry.slices").fetchone()[0] == 0
+    assert_accounting_holds(tmp_path, tortured, CORE)
+
+
 def test_terminated_target_connection_is_retried(tmp_path: Path, worlds) -> None:
     process = start_ferry("--batch-size", "20", "migrate", "orders", cwd=tmp_path, env=worlds)
     assert wait_until(lambda: committed_batches(worlds["FERRY_TARGET_URL"]) >= 3)

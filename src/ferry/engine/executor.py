@@ -9,9 +9,12 @@ already have a mapping are left as they are).
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
@@ -20,17 +23,20 @@ import psycopg
 
 from ferry.catalog.spec import Entity
 from ferry.db.failures import statement_failure
+from ferry.engine import slices
 from ferry.engine.load import BatchCounts, BatchLoader
 from ferry.engine.preexisting import adopt_preexisting
 from ferry.engine.session import RunSession
+from ferry.engine.slices import KeyRange, slice_count
 from ferry.engine.target import TargetTable, read_target_table, refresh_statistics
 from ferry.engine.transform import RowShaper
-from ferry.errors import ConfigurationError, DatabaseError, StateError
+from ferry.errors import ConfigurationError, DatabaseError, FerryError, StateError
 from ferry.progress import Progress
 from ferry.state import control
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 6
+_RESULT_LOCK = threading.Lock()  # slices of one entity add to one result
 FIRST_BACKOFF_SECONDS = 0.5
 
 
@@ -44,6 +50,7 @@ class RunContext:
     dry_run: bool
     restart: bool
     progress: Progress
+    workers: int = 1
 
 
 @dataclass
@@ -102,23 +109,90 @@ def on_database(side: str, action: str, work: Callable[[], T]) -> T:
 def migrate_entity(ctx: RunContext, entity: Entity) -> EntityResult:
     result = EntityResult(entity.name)
     started = time.monotonic()
-    table = with_retries(ctx, entity.name, lambda: _prepare(ctx, entity))
-    shaper = RowShaper(entity)
+    table, start = with_retries(ctx, entity.name, lambda: _prepare(ctx, entity))
     total, _ = with_retries(ctx, entity.name, lambda: _count(ctx, entity))
     ctx.progress.entity_started(entity.name, total)
-    while True:
-        counts = with_retries(ctx, entity.name, lambda: _one_batch(ctx, entity, table, shaper))
-        if counts is None:
-            break
-        result.add(counts)
-        ctx.progress.batch_done(
-            entity.name, counts.processed, counts.migrated, counts.quarantined, counts.skipped
-        )
+    ranges = with_retries(ctx, entity.name, lambda: _key_ranges(ctx, entity, start, total))
+    batches = itertools.count(1)  # shared by the slices; a retried batch takes a new number
+    loop = partial(_migrate_range, entity=entity, table=table, batches=batches, result=result)
+    if ctx.dry_run or ctx.workers <= 1:  # a dry run stays in its one rolled-back transaction
+        for key_range in ranges:
+            loop(ctx, key_range)
+    else:
+        _in_parallel(ctx, ranges, loop)
     with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed"))
     result.status = "completed"
     result.seconds = time.monotonic() - started
     ctx.progress.entity_finished(entity.name, result.status)
     return result
+
+
+def _migrate_range(
+    ctx: RunContext,
+    key_range: KeyRange,
+    *,
+    entity: Entity,
+    table: TargetTable,
+    batches: Iterator[int],
+    result: EntityResult,
+) -> None:
+    """Batches of one key range, each from the range's committed checkpoint, until done."""
+    shaper = RowShaper(entity)
+    while True:
+        counts = with_retries(
+            ctx, entity.name, lambda: _one_batch(ctx, entity, table, shaper, key_range, batches)
+        )
+        if counts is None:
+            return
+        with _RESULT_LOCK:
+            result.add(counts)
+        ctx.progress.batch_done(
+            entity.name, counts.processed, counts.migrated, counts.quarantined, counts.skipped
+        )
+
+
+def _in_parallel(
+    ctx: RunContext, ranges: list[KeyRange], loop: Callable[[RunContext, KeyRange], None]
+) -> None:
+    """One worker per key range, each on connections of its own sharing the run's snapshot;
+    the first failure is raised once every range has stopped."""
+    if len(ranges) == 1:
+        loop(ctx, ranges[0])
+        return
+    snapshot = ctx.session.shareable_snapshot()
+
+    def in_worker(key_range: KeyRange) -> FerryError | None:
+        with ctx.session.worker(ctx.run_id, snapshot) as session:
+            try:
+                loop(replace(ctx, session=session), key_range)
+            except FerryError as exc:
+                return exc
+        return None
+
+    with ThreadPoolExecutor(len(ranges), thread_name_prefix="ferry-slice") as pool:
+        failures = [f for f in pool.map(in_worker, ranges) if f is not None]
+    if failures:
+        raise failures[0]
+
+
+def _key_ranges(ctx: RunContext, entity: Entity, start: int | None, total: int) -> list[KeyRange]:
+    """The unfinished slice plan if there is one, else a new one for a large entity, else
+    the whole entity from its checkpoint."""
+
+    def work() -> list[KeyRange]:
+        target = ctx.session.target()
+        with target.transaction():
+            planned = slices.existing_plan(target, entity.name, ctx.operation)
+            if planned:
+                return planned
+            parts = slice_count(entity, total, ctx.workers, ctx.batch_size)
+            if parts == 1 or ctx.dry_run:
+                return [KeyRange(start)]
+            return slices.new_plan(
+                target, ctx.session.source(), ctx.run_id, entity, ctx.operation, start, parts
+            )
+
+    return on_database("target", f"planning {entity.name}", work)
 
 
 def _count(ctx: RunContext, entity: Entity) -> tuple[int, int | None]:
@@ -127,10 +201,11 @@ def _count(ctx: RunContext, entity: Entity) -> tuple[int, int | None]:
     )
 
 
-def _prepare(ctx: RunContext, entity: Entity) -> TargetTable:
-    """Adopt earlier tools' mappings, check resumability, open the run's summary row."""
+def _prepare(ctx: RunContext, entity: Entity) -> tuple[TargetTable, int | None]:
+    """Adopt earlier tools' mappings, check resumability, open the run's summary row; the
+    target table and the key to start after."""
 
-    def work() -> TargetTable:
+    def work() -> tuple[TargetTable, int | None]:
         target = ctx.session.target()
         with target.transaction():
             table = read_target_table(target, entity.target)
@@ -151,10 +226,12 @@ def _prepare(ctx: RunContext, entity: Entity) -> TargetTable:
                 )
             resumable = checkpoint is not None and checkpoint.operation != "rollback"
             start = checkpoint.key if resumable and not ctx.restart else None
+            if not unfinished or ctx.restart:  # a slice plan lives only while unfinished
+                slices.end_plan(target, entity.name, ctx.operation)
             control.start_entity(
                 target, ctx.run_id, entity.name, ctx.operation, start, ctx.parameters
             )
-            return table
+            return table, start
 
     return on_database("target", f"preparing {entity.name}", work)
 
@@ -166,22 +243,28 @@ def _differences(previous: dict, ctx: RunContext) -> str:
 
 
 def _one_batch(
-    ctx: RunContext, entity: Entity, table: TargetTable, shaper: RowShaper
+    ctx: RunContext,
+    entity: Entity,
+    table: TargetTable,
+    shaper: RowShaper,
+    key_range: KeyRange,
+    batches: Iterator[int],
 ) -> BatchCounts | None:
-    """Read, transform and load the batch after the committed checkpoint; None when done.
+    """Read, transform and load the range's batch after its committed checkpoint; None when
+    the range is done.
 
-    The checkpoint is read from the database each time (this run's summary row), so that a
-    batch retried after a failure starts exactly where the last committed one ended.
+    The checkpoint is read from the database each time (this run's summary row, or the slice's
+    row), so that a batch retried after a failure starts exactly where the last committed one
+    ended.
     """
     target = ctx.session.target()
-    checkpoint = on_database(
-        "target", "reading the checkpoint", lambda: control.last_checkpoint(target, entity.name)
+    after = on_database(
+        "target", "reading the checkpoint", lambda: _checkpoint(ctx, entity, key_range)
     )
-    after = checkpoint.key if checkpoint and checkpoint.operation != "rollback" else None
     rows = on_database(
         "source",
         f"reading {entity.name}",
-        lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size),
+        lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size, key_range.last),
     )
     if not rows:
         return None
@@ -199,8 +282,12 @@ def _one_batch(
 
     def load() -> BatchCounts:
         with target.transaction():
-            batch = control.next_batch_number(target, ctx.run_id, entity.name)
+            batch = next(batches)
             counts = BatchLoader(target, entity, table).load(staged, ctx.run_id, batch)
+            if key_range.number is not None:
+                slices.advance(
+                    target.cursor(), entity.name, ctx.operation, key_range.number, int(rows[-1][0])
+                )
             control.record_batch(
                 target.cursor(),
                 record(
@@ -214,6 +301,14 @@ def _one_batch(
         return counts
 
     return on_database("target", f"loading {entity.name}", load)
+
+
+def _checkpoint(ctx: RunContext, entity: Entity, key_range: KeyRange) -> int | None:
+    target = ctx.session.target()
+    if key_range.number is not None:
+        return slices.checkpoint(target, entity.name, ctx.operation, key_range.number)
+    checkpoint = control.last_checkpoint(target, entity.name)
+    return checkpoint.key if checkpoint and checkpoint.operation != "rollback" else None
 
 
 def _check_keys(entity: Entity, rows: list, after: int | None) -> None:
@@ -235,6 +330,7 @@ def _finish(ctx: RunContext, entity: Entity, status: str) -> None:
         target = ctx.session.target()
         with target.transaction():
             control.finish_entity(target, ctx.run_id, entity.name, ctx.operation, status)
+            slices.end_plan(target, entity.name, ctx.operation)
         if not ctx.dry_run:
             refresh_statistics(target, entity.target)
 

@@ -106,6 +106,7 @@ def run_plan(
                 options.dry_run,
                 options.restart,
                 progress,
+                options.workers,
             )
             try:
                 return work(ctx, name)

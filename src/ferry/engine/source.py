@@ -56,8 +56,11 @@ def _from_where(entity: Entity) -> sql.Composable:
     return sql.SQL(" ").join(parts)
 
 
-def select_batch(entity: Entity, after: int | None, limit: int | None) -> sql.Composed:
-    """The SELECT of the next batch: key, skip rule, dedup key, parents' ids, then columns."""
+def select_batch(
+    entity: Entity, after: int | None, limit: int | None, last: int | None = None
+) -> sql.Composed:
+    """The SELECT of the next batch: key, skip rule, dedup key, parents' ids, then columns;
+    keys after `after` and up to `last` (each None: unbounded)."""
     source = entity.source
     items = [
         sql.SQL("({})::bigint").format(sql.SQL(source.key)),
@@ -69,6 +72,8 @@ def select_batch(entity: Entity, after: int | None, limit: int | None) -> sql.Co
     query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), _from_where(entity))
     if after is not None:
         query += sql.SQL(" AND ({}) > {}").format(sql.SQL(source.key), sql.Literal(after))
+    if last is not None:
+        query += sql.SQL(" AND ({}) <= {}").format(sql.SQL(source.key), sql.Literal(last))
     query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.key))
     if limit is not None:
         query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
@@ -80,6 +85,16 @@ def keys_query(entity: Entity) -> sql.Composed:
     return sql.SQL("SELECT ({key})::bigint {rest} ORDER BY 1").format(
         key=sql.SQL(entity.source.key), rest=_from_where(entity)
     )
+
+
+def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
+    """The keys at the given fractions (parameter: float8[]) of the entity's keys after `after`."""
+    query = sql.SQL(
+        "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY ({key})::bigint) {rest}"
+    ).format(key=sql.SQL(entity.source.key), rest=_from_where(entity))
+    if after is not None:
+        query += sql.SQL(" AND ({}) > {}").format(sql.SQL(entity.source.key), sql.Literal(after))
+    return query
 
 
 def count_query(entity: Entity) -> sql.Composed:
@@ -105,11 +120,11 @@ class SourceReader:
         return self.conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
 
     def read_batch(
-        self, entity: Entity, after: int | None, limit: int
+        self, entity: Entity, after: int | None, limit: int, last: int | None = None
     ) -> list[tuple[str | None, ...]]:
-        """Up to `limit` rows with key > `after`, as tuples of text, in key order."""
+        """Up to `limit` rows with key in (`after`, `last`], as tuples of text, in key order."""
         rows: list[tuple[str | None, ...]] = []
-        query = sql.SQL("COPY ({}) TO STDOUT").format(select_batch(entity, after, limit))
+        query = sql.SQL("COPY ({}) TO STDOUT").format(select_batch(entity, after, limit, last))
         with self.conn.cursor() as cur, cur.copy(query) as copy:
             rows.extend(copy.rows())
         return rows

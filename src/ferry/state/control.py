@@ -122,7 +122,11 @@ class BatchRecord:
 
 
 def record_batch(cur: psycopg.Cursor, record: BatchRecord) -> None:
-    """The batch's row, and the summary's counters and checkpoint, in the batch transaction."""
+    """The batch's row, and the summary's counters and checkpoint, in the batch transaction.
+
+    Slices of one entity commit batches in any order: the summary keeps the highest key (the
+    slices' own checkpoints are in ferry.slices).
+    """
     cur.execute(
         "INSERT INTO ferry.migration_control (run_id, entity, operation, batch, status,"
         " rows_processed, rows_migrated, rows_quarantined, rows_skipped, key_from,"
@@ -145,7 +149,7 @@ def record_batch(cur: psycopg.Cursor, record: BatchRecord) -> None:
     cur.execute(
         "UPDATE ferry.migration_control SET rows_processed = rows_processed + %s,"
         " rows_migrated = rows_migrated + %s, rows_quarantined = rows_quarantined + %s,"
-        " rows_skipped = rows_skipped + %s, checkpoint_key = %s"
+        " rows_skipped = rows_skipped + %s, checkpoint_key = greatest(checkpoint_key, %s)"
         " WHERE run_id = %s AND entity = %s AND operation = %s AND batch IS NULL",
         (
             record.processed,
