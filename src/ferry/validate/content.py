@@ -97,7 +97,9 @@ class ContentComparer:
         """Rows adopted from earlier tools: their content is that tool's, not ferry's."""
         return sql.SQL(
             "SELECT count(*) FROM {stage} s JOIN ferry.migration_mappings own"
-            " ON own.entity = {entity} AND own.legacy_id = s._key WHERE own.origin <> 'ferry'"
+            " ON own.entity = {entity} AND own.legacy_id = s._key"
+            " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
+            " AND (SELECT max(_key) FROM {stage}) WHERE own.origin <> 'ferry'"
         ).format(stage=self.stage, entity=sql.Literal(self.entity.name))
 
     def _money(self, column: str, side: str) -> sql.Composed:
@@ -127,6 +129,7 @@ class ContentComparer:
             with cur.copy(copy_in) as copy:
                 for row in staged:
                     copy.write_row(row)
+            cur.execute(load_sql.analyze_stage(self.stage, self.names))  # as the load does
             equal, differing, first = cur.execute(self._differences()).fetchone()
             tally.compared += equal + differing
             tally.differing += differing

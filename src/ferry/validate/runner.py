@@ -128,11 +128,13 @@ def run_validate(
     options: RunOptions,
     progress: Progress,
 ) -> RunResult:
+    """Validate the plan's entities. Checks only read, so every entity is independent of the
+    others: they form one phase, which keeps all workers busy until the last entity."""
     return run_plan(
         session,
         "validate",
         target,
-        phases,
+        [[name for phase in phases for name in phase]],
         work=lambda ctx, name: validate_entity(ctx, catalogue, name),
         blockers=lambda name: set(),
         parameters=lambda name: {},
