@@ -18,7 +18,7 @@ from ferry.catalog.spec import Entity
 from ferry.engine.keys import legacy_uuid
 from ferry.engine.source import SourceReader
 from ferry.engine.target import read_target_table
-from ferry.engine.transform import INSERT, RowShaper, written_columns
+from ferry.engine.transform import HEAD, INSERT, STATUS, RowShaper, written_columns
 
 BATCH = 500
 
@@ -26,7 +26,7 @@ BATCH = 500
 def _parents(conn: psycopg.Connection, entity: Entity, rows: list[tuple]) -> list[dict]:
     found = []
     for index, parent in enumerate(entity.parents):
-        ids = [row[6 + index] for row in rows if row[6 + index] is not None]
+        ids = [row[HEAD + index] for row in rows if row[HEAD + index] is not None]
         found.append(
             dict(
                 conn.execute(
@@ -59,11 +59,11 @@ def load(source_url: str, target_url: str, entity: Entity) -> tuple[int, float]:
         after = None
         while rows := reader.read_batch(entity, after, BATCH):
             after = int(rows[-1][0])
-            staged = [row for row in map(shaper.shape, rows) if row[1] == INSERT]
+            staged = [row for row in map(shaper.shape, rows) if row[STATUS] == INSERT]
             lookups = _parents(target, entity, staged)
             values = []
             for row in staged:
-                resolved = [lookups[i].get(row[6 + i]) for i in range(len(entity.parents))]
+                resolved = [lookups[i].get(row[HEAD + i]) for i in range(len(entity.parents))]
                 required = [p.required for p in entity.parents]
                 if any(r and v is None for r, v in zip(required, resolved, strict=True)):
                     continue
@@ -75,7 +75,7 @@ def load(source_url: str, target_url: str, entity: Entity) -> tuple[int, float]:
 def _insert(target, entity: Entity, insert, one_row, values: list) -> int:
     def params(item) -> list:
         new_id, _key, resolved, row = item
-        return [new_id, *resolved, *row[6 + len(entity.parents) :]]
+        return [new_id, *resolved, *row[HEAD + len(entity.parents) :]]
 
     def mappings(items) -> None:
         target.cursor().executemany(
