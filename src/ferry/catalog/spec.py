@@ -35,7 +35,14 @@ class CodeMap:
         try:
             return self.values[int(raw)]
         except (KeyError, ValueError):
-            return Rejected("unknown_code", f"{self.name} code {raw} has no mapping")
+            return Rejected("unknown_code", self.unknown_message)
+
+    @property
+    def unknown_message(self) -> str:
+        """Why a code is refused, naming the codes the map knows but not the row's own code:
+        quarantine messages never carry a row's values, and the legacy id leads to it."""
+        known = ", ".join(str(code) for code in sorted(self.values))
+        return f"{self.name} code is none of the mapped codes ({known})"
 
 
 @dataclass(frozen=True)
@@ -83,12 +90,18 @@ class Check:
 
 @dataclass(frozen=True)
 class Source:
-    """Where an entity reads: `FROM relation [joins] WHERE where`, keyed by an integer `key`."""
+    """Where an entity reads: `FROM relation [joins] WHERE where`, keyed by an integer `key`.
+
+    `changed_at`, where the legacy rows carry one, is the SQL expression of a row's last
+    change: `ferry sync` then compares only rows changed since its previous watermark (minus
+    an overlap) instead of every row.
+    """
 
     relation: str
     key: str
     joins: str = ""
     where: str = ""
+    changed_at: str | None = None
 
 
 @dataclass(frozen=True)

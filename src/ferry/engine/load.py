@@ -14,7 +14,7 @@ The caller commits; a crash before the commit leaves nothing, after it everythin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,32 +103,27 @@ class BatchLoader:
         """Insert every row still marked 'insert'; isolate refused rows by bisection."""
         keys = [r[0] for r in cur.execute(q.keys_to_insert(self.stage)).fetchall()]
         insert = q.insert_rows(self.stage, self.table, self.entity, self.names)
-        pending = [keys] if keys else []
-        while pending:
-            chunk = pending.pop()
-            try:
-                with self.conn.transaction():
-                    cur.execute(insert, {"first": chunk[0], "last": chunk[-1]})
-                    if cur.rowcount != len(chunk):
-                        raise StateError(
-                            f"Inserting {len(chunk)} rows of {self.entity.name} wrote "
-                            f"{cur.rowcount}; the run stops."
-                        )
-            except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as exc:
-                if len(chunk) == 1:
-                    cur.execute(
-                        q.mark_refused(self.stage),
-                        {
-                            "key": chunk[0],
-                            "reason": refusal_reason(exc),
-                            "message": refusal_message(self.table, exc),
-                            "sqlstate": exc.sqlstate,
-                            "constraint": exc.diag.constraint_name,
-                        },
-                    )
-                else:
-                    middle = len(chunk) // 2
-                    pending += [chunk[middle:], chunk[:middle]]
+
+        def check(chunk: list[int], written: int) -> None:
+            if written != len(chunk):
+                raise StateError(
+                    f"Inserting {len(chunk)} rows of {self.entity.name} wrote {written}; "
+                    "the run stops."
+                )
+
+        def refused(key: int, exc: psycopg.Error) -> None:
+            cur.execute(
+                q.mark_refused(self.stage),
+                {
+                    "key": key,
+                    "reason": refusal_reason(exc),
+                    "message": refusal_message(self.table, exc),
+                    "sqlstate": exc.sqlstate,
+                    "constraint": exc.diag.constraint_name,
+                },
+            )
+
+        apply_isolating_refusals(self.conn, insert, keys, check, refused)
 
     def _record(
         self,
@@ -151,6 +146,36 @@ class BatchLoader:
                     f"Recording {name} for batch {batch} of {self.entity.name} touched "
                     f"{cur.rowcount} rows instead of {expected[name]}; the run stops."
                 )
+
+
+def apply_isolating_refusals(
+    conn: psycopg.Connection,
+    statement: sql.Composable,
+    keys: list[int],
+    check: Callable[[list[int], int], None],
+    refused: Callable[[int, psycopg.Error], None],
+) -> None:
+    """Run `statement` over the sorted `keys` (parameters `first`, `last`); when the target
+    refuses, bisect under savepoints until each refused row is alone, and report it.
+
+    Bisection works on contiguous slices of the sorted keys, so a key range selects exactly
+    the slice (a `= ANY(array)` filter would cost rows x keys comparisons). `check` sees the
+    statement's row count for each slice that succeeded.
+    """
+    cur = conn.cursor()
+    pending = [keys] if keys else []
+    while pending:
+        chunk = pending.pop()
+        try:
+            with conn.transaction():
+                cur.execute(statement, {"first": chunk[0], "last": chunk[-1]})
+                check(chunk, cur.rowcount)
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as exc:
+            if len(chunk) == 1:
+                refused(chunk[0], exc)
+            else:
+                middle = len(chunk) // 2
+                pending += [chunk[middle:], chunk[:middle]]
 
 
 def refusal_reason(exc: psycopg.Error) -> str:

@@ -195,11 +195,8 @@ def expected_row(
 def insert_rows(
     stage: sql.Identifier, table: TargetTable, entity: Entity, names: StageNames
 ) -> sql.Composed:
-    """INSERT the stage rows still marked 'insert' whose keys lie in [first, last].
-
-    Bisection always works on contiguous slices of the sorted keys to insert, so a key range
-    selects exactly the slice (a `= ANY(array)` filter would cost rows x keys comparisons).
-    """
+    """INSERT the stage rows still marked 'insert' whose keys lie in [first, last] (the slice
+    of a bisection, see `apply_isolating_refusals`)."""
     expected = expected_row(table, entity, names, stage)
     return sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT {values} FROM {stage} s {joins}"

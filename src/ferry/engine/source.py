@@ -11,6 +11,7 @@ transaction's snapshot can be exported for parallel readers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 from psycopg import sql
@@ -57,10 +58,14 @@ def _from_where(entity: Entity) -> sql.Composable:
 
 
 def select_batch(
-    entity: Entity, after: int | None, limit: int | None, last: int | None = None
+    entity: Entity,
+    after: int | None,
+    limit: int | None,
+    last: int | None = None,
+    condition: sql.Composable | None = None,
 ) -> sql.Composed:
     """The SELECT of the next batch: key, skip rule, dedup key, parents' ids, then columns;
-    keys after `after` and up to `last` (each None: unbounded)."""
+    keys after `after` and up to `last` (each None: unbounded), rows meeting `condition`."""
     source = entity.source
     items = [
         sql.SQL("({})::bigint").format(sql.SQL(source.key)),
@@ -74,10 +79,26 @@ def select_batch(
         query += sql.SQL(" AND ({}) > {}").format(sql.SQL(source.key), sql.Literal(after))
     if last is not None:
         query += sql.SQL(" AND ({}) <= {}").format(sql.SQL(source.key), sql.Literal(last))
+    if condition is not None:
+        query += sql.SQL(" AND ({})").format(condition)
     query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.key))
     if limit is not None:
         query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
     return query
+
+
+def with_keys(entity: Entity, keys: list[int]) -> sql.Composed:
+    """The condition: the entity's key is one of `keys`."""
+    return sql.SQL("({})::bigint = ANY({}::bigint[])").format(
+        sql.SQL(entity.source.key), sql.Literal(keys)
+    )
+
+
+def changed_since(entity: Entity, moment: datetime) -> sql.Composed:
+    """The condition: the row's declared change time is at or after `moment`."""
+    return sql.SQL("({}) >= {}::timestamptz").format(
+        sql.SQL(entity.source.changed_at or "NULL"), sql.Literal(moment)
+    )
 
 
 def keys_query(entity: Entity) -> sql.Composed:
@@ -120,11 +141,18 @@ class SourceReader:
         return self.conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
 
     def read_batch(
-        self, entity: Entity, after: int | None, limit: int, last: int | None = None
+        self,
+        entity: Entity,
+        after: int | None,
+        limit: int,
+        last: int | None = None,
+        condition: sql.Composable | None = None,
     ) -> list[tuple[str | None, ...]]:
-        """Up to `limit` rows with key in (`after`, `last`], as tuples of text, in key order."""
+        """Up to `limit` rows with key in (`after`, `last`] meeting `condition`, as tuples of
+        text, in key order."""
         rows: list[tuple[str | None, ...]] = []
-        query = sql.SQL("COPY ({}) TO STDOUT").format(select_batch(entity, after, limit, last))
+        select = select_batch(entity, after, limit, last, condition)
+        query = sql.SQL("COPY ({}) TO STDOUT").format(select)
         with self.conn.cursor() as cur, cur.copy(query) as copy:
             rows.extend(copy.rows())
         return rows

@@ -1,0 +1,1 @@
+"""`ferry sync`: carrying over what changed in the source after a migration."""

@@ -1,0 +1,117 @@
+"""Rows changed in the source since they were migrated, updated in place in the target.
+
+Chunk by chunk, source rows are re-read and re-shaped by the entity's declarations and shipped
+into a temporary table of the target, as validation does; one UPDATE then rewrites every row
+of ferry's whose expected content (the load's own expressions, parents resolved through the
+mappings) differs from what the target holds. Keys never change. Rows the target refuses are
+isolated by bisection and reported, never half-applied.
+
+A migrated row whose new version would no longer be migrated (now rejected, skipped, or its
+required parent gone) is counted as `leaving` and left as it is: taking a row out of the
+target, with its dependents, is a decision `ferry sync` reports rather than makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+
+from ferry.catalog.spec import Entity
+from ferry.engine import load_sql as q
+from ferry.engine.load import apply_isolating_refusals
+from ferry.engine.target import TargetTable
+from ferry.engine.transform import written_columns
+
+
+@dataclass
+class ChangeTally:
+    compared: int = 0
+    changed: int = 0
+    leaving: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
+
+
+class ChangeApplier:
+    """Applies one entity's source changes to ferry's rows of its target table."""
+
+    def __init__(self, conn: psycopg.Connection, entity: Entity, table: TargetTable) -> None:
+        self.conn = conn
+        self.entity = entity
+        self.stage = sql.Identifier(f"ferry_sync_{entity.name}")
+        self.names = q.StageNames(entity, [c.name for c in written_columns(entity)])
+        expected = q.expected_row(table, entity, self.names, self.stage)
+        self._update = self._update_statement(table, expected)
+
+    def _owned(self) -> sql.Composed:
+        """Stage rows joined with the mapping of a target row they own (ferry's, not merged)."""
+        return sql.SQL(
+            "{stage} s JOIN ferry.migration_mappings own ON own.entity = {entity}"
+            " AND own.legacy_id = s._key AND own.origin = 'ferry' AND own.new_id = s._id"
+            " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
+            " AND (SELECT max(_key) FROM {stage})"
+        ).format(stage=self.stage, entity=sql.Literal(self.entity.name))
+
+    def _update_statement(self, table: TargetTable, expected: q.Expected) -> sql.Composed:
+        """UPDATE the rows in [first, last] whose expected content differs (id excluded)."""
+        columns, values = expected.columns[1:], expected.values[1:]
+        actual = sql.SQL(", ").join(sql.SQL("t.{}").format(c) for c in columns)
+        listed = sql.SQL(", ").join(values)
+        return sql.SQL(
+            "UPDATE {table} t SET ({columns}) = ROW({values}) FROM {owned} {joins}"
+            " WHERE t.id = own.new_id AND s._status = 'insert'"
+            " AND s._key BETWEEN %(first)s AND %(last)s"
+            " AND ROW({values}) IS DISTINCT FROM ROW({actual})"
+        ).format(
+            table=table.identifier,
+            columns=sql.SQL(", ").join(columns),
+            values=listed,
+            owned=self._owned(),
+            joins=expected.joins,
+            actual=actual,
+        )
+
+    def apply(self, staged: list[tuple], tally: ChangeTally) -> None:
+        """Stage one chunk and update what changed, inside the caller's transaction."""
+        cur = self.conn.cursor()
+        cur.execute(q.create_stage(self.stage, self.names))
+        cur.execute(sql.SQL("TRUNCATE {}").format(self.stage))
+        with cur.copy(
+            sql.SQL("COPY {} ({}) FROM STDIN").format(self.stage, self.names.copied)
+        ) as copy:
+            for row in staged:
+                copy.write_row(row)
+        cur.execute(q.analyze_stage(self.stage, self.names))
+        for index, parent in enumerate(self.entity.parents):
+            cur.execute(
+                q.resolve_parent(self.stage, self.names.parent(index), parent, self.entity.name)
+            )
+        leaving = cur.execute(
+            sql.SQL("SELECT s._key FROM {} WHERE s._status <> 'insert' ORDER BY 1").format(
+                self._owned()
+            )
+        ).fetchall()
+        tally.leaving += [r[0] for r in leaving]
+        keys = [r[0] for r in cur.execute(q.keys_to_insert(self.stage)).fetchall()]
+        tally.compared += len(keys)
+
+        def count(_chunk: list[int], written: int) -> None:
+            tally.changed += written
+
+        refused: list[int] = []
+        apply_isolating_refusals(
+            self.conn, self._update, keys, count, lambda key, _exc: refused.append(key)
+        )
+        tally.refused += refused
+        cur.execute(self._refresh_mappings(), {"refused": refused})
+
+    def _refresh_mappings(self) -> sql.Composed:
+        """A changed row's mapping carries its new dedup key and fixes, as a fresh load's
+        would (rows the target refused keep their old ones with their old content)."""
+        return sql.SQL(
+            "UPDATE ferry.migration_mappings m SET dedup_key = s._dedup, notes = s._notes"
+            " FROM {owned} WHERE m.entity = own.entity AND m.legacy_id = own.legacy_id"
+            " AND s._status = 'insert' AND (m.dedup_key IS DISTINCT FROM s._dedup"
+            " OR m.notes IS DISTINCT FROM s._notes) AND s._key <> ALL(%(refused)s::bigint[])"
+        ).format(owned=self._owned())

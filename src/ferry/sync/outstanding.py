@@ -1,0 +1,67 @@
+"""Which legacy ids a sync must look at again, found by comparing key sets.
+
+Every key the entity reads in the source (under the run's snapshot) is streamed into a
+temporary table of the target, where two set differences against ferry's records answer:
+- keys to (re)load: in the source without a mapping. That covers rows in quarantine (their
+  cause may be fixed: a parent arrived, a value was corrected), rows skipped by rule (the rule
+  may no longer hold), and rows no batch ever saw (a transaction that committed a lower id
+  after the checkpoint moved past it);
+- keys gone from the source: a mapping, quarantine entry or skip record without a source row.
+Keys only, never values; one sequential pass over each side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from ferry.catalog.spec import Entity
+from ferry.engine.source import SourceReader, keys_query
+
+_KEYS = sql.Identifier("ferry_sync_source_keys")
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    reload: list[int]
+    gone: list[int]
+
+
+def outstanding_keys(
+    reader: SourceReader, target: psycopg.Connection, entity: Entity
+) -> Outstanding:
+    """Keys to reload and keys gone from the source, each in ascending order."""
+    with target.transaction(force_rollback=True), target.cursor() as cur:
+        cur.execute(sql.SQL("CREATE TEMP TABLE {} (key bigint PRIMARY KEY)").format(_KEYS))
+        copy_out = sql.SQL("COPY ({}) TO STDOUT").format(keys_query(entity))
+        copy_in = sql.SQL("COPY {} (key) FROM STDIN").format(_KEYS)
+        with (
+            reader.conn.cursor() as source,
+            source.copy(copy_out) as out,
+            cur.copy(copy_in) as into,
+        ):
+            for block in out:
+                into.write(block)
+        cur.execute(sql.SQL("ANALYZE {}").format(_KEYS))
+        name = sql.Literal(entity.name)
+        reload = cur.execute(
+            sql.SQL(
+                "SELECT k.key FROM {keys} k WHERE NOT EXISTS (SELECT 1 FROM"
+                " ferry.migration_mappings m WHERE m.entity = {name} AND m.legacy_id = k.key)"
+                " ORDER BY 1"
+            ).format(keys=_KEYS, name=name)
+        ).fetchall()
+        gone = cur.execute(
+            sql.SQL(
+                "SELECT legacy_id FROM (SELECT legacy_id FROM ferry.migration_mappings"
+                "  WHERE entity = {name}"
+                " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name}"
+                "  AND NOT resolved"
+                " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}) recorded"
+                " WHERE NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
+                " ORDER BY 1"
+            ).format(keys=_KEYS, name=name)
+        ).fetchall()
+    return Outstanding([r[0] for r in reload], [r[0] for r in gone])
