@@ -178,3 +178,23 @@ def test_rows_sharing_a_change_time_across_a_batch_boundary_are_all_carried(
             " WHERE id IN (33, 34)"
         )
     assert sync(toy_urls, catalogue=catalogue)["books"].changed == 2
+
+
+def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_target) -> None:
+    """A migrated book whose price became unreadable, and an author who became a test account
+    (skipped) with her fifty books: all leave the target, as a fresh migration never wrote them."""
+    source, target = toy_urls
+    migrate(toy_urls)
+    with psycopg.connect(source) as conn:
+        conn.execute("UPDATE books SET price = 'n/a' WHERE id = 1")
+        conn.execute("UPDATE authors SET is_test = true WHERE id = 5")
+    results = sync(toy_urls)
+    migrate((source, fresh_target))
+    assert content(target) == content(fresh_target)
+    assert results["authors"].leaving == [5]
+    assert 1 in results["books"].leaving and 11 in results["books"].leaving
+    assert results["books"].deleted == len(results["books"].leaving)
+    assert outcomes(target, "books")[11] == "quarantine:missing_parent:authors"
+    assert outcomes(target, "authors")[5] == "skipped:test_account"
+    with psycopg.connect(target) as conn:
+        assert conn.execute("SELECT count(*) FROM ferry.pending_deletions").fetchone()[0] == 0

@@ -7,8 +7,9 @@ mappings) differs from what the target holds. Keys never change. Rows the target
 isolated by bisection and reported, never half-applied.
 
 A migrated row whose new version would no longer be migrated (now rejected, skipped, or its
-required parent gone) is counted as `leaving` and left as it is: taking a row out of the
-target, with its dependents, is a decision `ferry sync` reports rather than makes.
+required parent gone) leaves the migration as if it had never been written: its quarantine
+entry or skip record is written, its mapping removed and its target row queued in
+`ferry.pending_deletions`, deleted children first at the end of the sync.
 """
 
 from __future__ import annotations
@@ -72,7 +73,30 @@ class ChangeApplier:
             actual=actual,
         )
 
-    def apply(self, staged: list[tuple], tally: ChangeTally) -> None:
+    def _release_leaving(self, cur: psycopg.Cursor, run_id: int, batch: int) -> list[int]:
+        """Migrated rows whose new version is quarantined or skipped leave the migration, as
+        a fresh migration would never have written them: their outcome is recorded, their
+        mapping removed, their target row queued for deletion (children go first, at the end
+        of the sync; a child of such a row finds its parent unmapped and leaves too)."""
+        entity = sql.Literal(self.entity.name)
+        statements = q.bookkeeping(self.stage, entity)
+        params = {"run_id": run_id, "batch": batch}
+        cur.execute(statements["quarantine"], params)
+        cur.execute(statements["skipped"], params)
+        released = cur.execute(
+            sql.SQL(
+                "WITH released AS (DELETE FROM ferry.migration_mappings m USING {owned}"
+                "  WHERE m.entity = own.entity AND m.legacy_id = own.legacy_id"
+                "  AND s._status <> 'insert' RETURNING m.legacy_id, m.new_id),"
+                " queued AS (INSERT INTO ferry.pending_deletions (entity, new_id, run_id)"
+                "  SELECT {entity}, new_id, %(run_id)s FROM released ON CONFLICT DO NOTHING)"
+                " SELECT legacy_id FROM released ORDER BY 1"
+            ).format(owned=self._owned(), entity=entity),
+            params,
+        ).fetchall()
+        return [r[0] for r in released]
+
+    def apply(self, staged: list[tuple], tally: ChangeTally, run_id: int, batch: int) -> None:
         """Stage one chunk and update what changed, inside the caller's transaction."""
         cur = self.conn.cursor()
         cur.execute(q.create_stage(self.stage, self.names))
@@ -87,12 +111,7 @@ class ChangeApplier:
             cur.execute(
                 q.resolve_parent(self.stage, self.names.parent(index), parent, self.entity.name)
             )
-        leaving = cur.execute(
-            sql.SQL("SELECT s._key FROM {} WHERE s._status <> 'insert' ORDER BY 1").format(
-                self._owned()
-            )
-        ).fetchall()
-        tally.leaving += [r[0] for r in leaving]
+        tally.leaving += self._release_leaving(cur, run_id, batch)
         keys = [r[0] for r in cur.execute(q.keys_to_insert(self.stage)).fetchall()]
         tally.compared += len(keys)
 

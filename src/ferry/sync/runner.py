@@ -11,8 +11,11 @@ Per entity, parents before children, under one run (operation 'sync') and one so
    the previous sync's watermark minus `OVERLAP` (rows sharing a timestamp across a batch
    boundary are all re-read: the comparison, not the timestamp, decides what is written);
    the others compare every row.
-4. **Rows gone from the source** are counted; with `propagate_deletes` their target rows,
-   mappings and records go too, children before parents, in a second pass.
+4. **Rows gone from the source** are counted; with `propagate_deletes` they leave the
+   migration: mappings removed, records closed, target rows queued for deletion.
+Rows that leave the migration (gone, or whose new version is quarantined or skipped) make
+their children leave too (a child finds its parent unmapped); the queued target rows are
+deleted in a last pass, children before parents.
 Every step is recomputed from the databases' state, so a sync killed at any point and run
 again ends where an uninterrupted one would, and a second sync right after writes nothing.
 """
@@ -58,7 +61,11 @@ class SyncResult(EntityResult):
     gone: list[int] = field(default_factory=list)
 
 
-def sync_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> SyncResult:
+def sync_entity(
+    ctx: RunContext, catalogue: Catalogue, name: str, propagate: bool, released: set[str]
+) -> SyncResult:
+    """Sync one entity. `released` names the entities whose rows left the migration in this
+    run so far: rows pointing at them must be compared whatever their change time."""
     entity = catalogue.entities[name]
     new_rows = migrate_entity(ctx, entity)
     result = SyncResult(name, status=new_rows.status)
@@ -74,10 +81,20 @@ def sync_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> SyncResult:
         lambda: outstanding_keys(ctx.session.source(), ctx.session.target(), entity),
     )
     result.gone = outstanding.gone
+    if propagate and outstanding.gone:
+        guarded(
+            ctx,
+            name,
+            "releasing rows gone from the source of",
+            lambda: _release_gone(ctx, name, outstanding.gone),
+        )
     _reload(ctx, entity, table, outstanding.reload, result)
-    tally = _apply_changes(ctx, entity, table)
+    every_row = any(p.entity in released for p in entity.parents)
+    tally = _apply_changes(ctx, entity, table, every_row)
     result.changed, result.leaving, result.refused = tally.changed, tally.leaving, tally.refused
     result.seconds += new_rows.seconds
+    if tally.leaving or (propagate and outstanding.gone):
+        released.add(name)
     return result
 
 
@@ -123,7 +140,9 @@ def _reload(
         guarded(ctx, entity.name, "reloading", load)
 
 
-def _apply_changes(ctx: RunContext, entity: Entity, table: TargetTable) -> ChangeTally:
+def _apply_changes(
+    ctx: RunContext, entity: Entity, table: TargetTable, every_row: bool
+) -> ChangeTally:
     """Compare (rows changed since the watermark, or all) and update, chunk by chunk."""
     tally = ChangeTally()
     applier = ChangeApplier(ctx.session.target(), entity, table)
@@ -131,7 +150,8 @@ def _apply_changes(ctx: RunContext, entity: Entity, table: TargetTable) -> Chang
     since, latest = guarded(
         ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
     )
-    condition = changed_since(entity, since - OVERLAP) if since is not None else None
+    compare_all = since is None or every_row
+    condition = None if compare_all else changed_since(entity, since - OVERLAP)
     after: int | None = None
     while True:
 
@@ -144,7 +164,7 @@ def _apply_changes(ctx: RunContext, entity: Entity, table: TargetTable) -> Chang
             target = ctx.session.target()
             applier.conn = target
             with target.transaction():
-                applier.apply([shaper.shape(row) for row in rows], tally)
+                applier.apply([shaper.shape(row) for row in rows], tally, ctx.run_id, None)
             return int(rows[-1][0])
 
         after = guarded(ctx, entity.name, "comparing", chunk)
@@ -195,55 +215,64 @@ def _set_watermark(ctx: RunContext, entity: Entity, latest: datetime) -> None:
         )
 
 
-def _delete_gone(table: str, entity: str) -> sql.Composed:
-    """Target rows and mappings of the given legacy ids (parameter `keys`), and their records."""
-    schema, _, name = table.rpartition(".")
-    return sql.SQL(
-        "WITH doomed AS ("
-        "  SELECT legacy_id, new_id FROM ferry.migration_mappings"
-        "  WHERE entity = {entity} AND legacy_id = ANY(%(keys)s)),"
-        " deleted AS ("
-        "  DELETE FROM {table} t WHERE t.id IN (SELECT new_id FROM doomed)"
-        "  AND NOT EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
-        "   AND k.new_id = t.id AND k.legacy_id NOT IN (SELECT legacy_id FROM doomed))"
-        "  RETURNING 1),"
-        " unmapped AS ("
-        "  DELETE FROM ferry.migration_mappings m USING doomed d"
-        "  WHERE m.entity = {entity} AND m.legacy_id = d.legacy_id RETURNING 1),"
-        " closed AS ("
-        "  UPDATE ferry.quarantine SET resolved = true, resolved_at = clock_timestamp()"
-        "  WHERE entity = {entity} AND legacy_id = ANY(%(keys)s) AND NOT resolved RETURNING 1),"
-        " unskipped AS ("
-        "  DELETE FROM ferry.skipped WHERE entity = {entity} AND legacy_id = ANY(%(keys)s)"
-        "  RETURNING 1)"
-        " SELECT (SELECT count(*) FROM deleted), (SELECT count(*) FROM unmapped),"
-        " (SELECT count(*) FROM closed), (SELECT count(*) FROM unskipped)"
-    ).format(entity=sql.Literal(entity), table=sql.Identifier(schema or "public", name))
+def _release_gone(ctx: RunContext, name: str, gone: list[int]) -> None:
+    """Legacy ids gone from the source leave the migration: mappings removed (their target rows
+    queued for deletion), quarantine entries closed, skip records removed. Children that
+    pointed at them find their parent unmapped when their own entity syncs, and leave too."""
+    target = ctx.session.target()
+    with target.transaction():
+        target.execute(
+            "WITH released AS (DELETE FROM ferry.migration_mappings WHERE entity = %(e)s"
+            "  AND legacy_id = ANY(%(keys)s) RETURNING new_id)"
+            " INSERT INTO ferry.pending_deletions (entity, new_id, run_id)"
+            " SELECT %(e)s, new_id, %(run)s FROM released ON CONFLICT DO NOTHING",
+            {"e": name, "keys": gone, "run": ctx.run_id},
+        )
+        target.execute(
+            "UPDATE ferry.quarantine SET resolved = true, resolved_at = clock_timestamp()"
+            " WHERE entity = %(e)s AND legacy_id = ANY(%(keys)s) AND NOT resolved",
+            {"e": name, "keys": gone},
+        )
+        target.execute(
+            "DELETE FROM ferry.skipped WHERE entity = %(e)s AND legacy_id = ANY(%(keys)s)",
+            {"e": name, "keys": gone},
+        )
 
 
-def propagate_deletes(
-    ctx: RunContext, catalogue: Catalogue, name: str, gone: list[int]
-) -> EntityResult:
-    """Remove what ferry holds for legacy ids gone from the source (children already gone)."""
+def delete_released(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:
+    """Delete the entity's target rows queued by this or an earlier sync, unless another
+    mapping (a merged duplicate) still holds the row."""
     entity = catalogue.entities[name]
+    schema, _, table = entity.target.rpartition(".")
+    statement = sql.SQL(
+        "WITH queued AS (DELETE FROM ferry.pending_deletions WHERE entity = %(e)s"
+        "  RETURNING new_id)"
+        " DELETE FROM {table} t USING queued q WHERE t.id = q.new_id AND NOT EXISTS"
+        " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = %(e)s AND m.new_id = t.id)"
+    ).format(table=sql.Identifier(schema or "public", table))
     result = EntityResult(name, status="completed")
-    statement = _delete_gone(entity.target, name)
-    for start in range(0, len(gone), ctx.batch_size):
-        keys = gone[start : start + ctx.batch_size]
 
-        def delete(keys: list[int] = keys) -> int:
-            target = ctx.session.target()
-            try:
-                with target.transaction():
-                    return target.execute(statement, {"keys": keys}).fetchone()[0]
-            except psycopg.errors.ForeignKeyViolation:
-                raise StateError(
-                    f"Rows of {name} deleted in the source still have dependents in the target "
-                    f"({len(keys)} legacy ids from {keys[0]}); sync their dependents first."
-                ) from None
+    def delete() -> int:
+        target = ctx.session.target()
+        try:
+            with target.transaction():
+                return target.execute(statement, {"e": name}).rowcount
+        except psycopg.errors.ForeignKeyViolation:
+            raise StateError(
+                f"Rows of {name} that left the migration still have dependents in the target "
+                "that ferry did not write; remove those first, then sync again."
+            ) from None
 
-        result.deleted += guarded(ctx, name, "deleting rows gone from the source of", delete)
+    result.deleted = guarded(ctx, name, "deleting rows that left the migration of", delete)
     return result
+
+
+def _queued_entities(session: RunSession) -> set[str]:
+    target = session.target()
+    if target.execute("SELECT to_regclass('ferry.pending_deletions')").fetchone()[0] is None:
+        return set()
+    rows = target.execute("SELECT DISTINCT entity FROM ferry.pending_deletions").fetchall()
+    return {r[0] for r in rows}
 
 
 def run_sync(
@@ -256,14 +285,15 @@ def run_sync(
     options: RunOptions,
     progress: Progress,
 ) -> RunResult:
-    """Sync entities in dependency order; with `propagate`, then delete what left the source,
-    children first."""
+    """Sync entities in dependency order, then delete the target rows that left the
+    migration, children first."""
+    released: set[str] = set()
     result = run_plan(
         session,
         "sync",
         target,
         phases,
-        work=lambda ctx, name: sync_entity(ctx, catalogue, name),
+        work=lambda ctx, name: sync_entity(ctx, catalogue, name, propagate, released),
         blockers=lambda name: catalogue.with_dependencies([name]) - {name},
         parameters=lambda name: {
             "batch_size": options.batch_size,
@@ -272,18 +302,18 @@ def run_sync(
         options=options,
         progress=progress,
     )
-    if not propagate:
+    if options.dry_run:  # its writes, queue included, were rolled back
         return result
-    gone = {r.entity: r.gone for r in result.entities if isinstance(r, SyncResult) and r.gone}
-    reversed_phases = [[n for n in phase if n in gone] for phase in reversed(phases)]
+    queued = _queued_entities(session)
+    children_first = [[n for n in phase if n in queued] for phase in reversed(phases)]
     deletions = run_plan(
         session,
         "sync",
         target,
-        [phase for phase in reversed_phases if phase],
-        work=lambda ctx, name: propagate_deletes(ctx, catalogue, name, gone[name]),
+        [phase for phase in children_first if phase],
+        work=lambda ctx, name: delete_released(ctx, catalogue, name),
         blockers=lambda name: set(catalogue.dependents(name)),
-        parameters=lambda name: {"propagate_deletes": True},
+        parameters=lambda name: {"delete_released": True},
         options=options,
         progress=progress,
     )
