@@ -19,19 +19,34 @@ from psycopg import sql
 from ferry.brius.legacy.foreign_keys import record_orphans
 from ferry.brius.legacy.ground_truth import compute_ground_truth
 from ferry.brius.legacy.schema import LEGACY_TABLES, commit_if_open, sql_text
+from ferry.brius.legacy.seeded import create_seeded_functions
 from ferry.brius.legacy.volumes import Volumes
 
+# Files named gen_NN plan what generation alone makes (the whole lab); gen_NNa/b/c and
+# gen_06/07/08/09 write rows and inject pathologies for whatever is planned, and are shared with
+# `mutation.py`, which plans a period instead (see seeded.py for the floors that keep them apart).
 GENERATION_STEPS: tuple[str, ...] = (
     "gen_01_catalogue.sql",
     "gen_02_users.sql",
+    "gen_02a_user_rows.sql",
     "gen_02b_user_pathologies.sql",
     "gen_03_offices.sql",
     "gen_04_patients.sql",
+    "gen_04a_patient_rows.sql",
+    "gen_04b_patient_pathologies.sql",
     "gen_05_instructions.sql",
+    "gen_05a_instruction_blocks.sql",
+    "gen_05b_instruction_rows.sql",
+    "gen_05c_instruction_pathologies.sql",
     "gen_06_planning.sql",
+    "gen_06b_planning_pathologies.sql",
     "gen_07_work.sql",
+    "gen_07b_work_pathologies.sql",
     "gen_08_files.sql",
+    "gen_08b_file_pathologies.sql",
     "gen_09_money.sql",
+    "gen_09b_payment_pathologies.sql",
+    "gen_09c_offers.sql",
     "gen_10_structure.sql",
 )
 
@@ -42,39 +57,10 @@ _GROUND_TRUTH_TABLES = (
     "synthetic.expected_total",
     "synthetic.candidate",
     "synthetic.generation",
+    "synthetic.period",
+    "synthetic.mutation",
+    "synthetic.outcome_change",
 )
-
-# Seeded uniform number in [0, 1) for (label, id): the label names the random stream, so adding a
-# draw never shifts another. hashtext(label) and the seed fold into constants when planned.
-_RANDOM = """
-CREATE OR REPLACE FUNCTION synthetic.r(label text, id bigint) RETURNS double precision
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT (hashint8extended(id, hashint8extended({seed}::bigint, hashtext(label)::bigint))
-            & 9007199254740991)::double precision / 9007199254740992.0
-$$;
-CREATE OR REPLACE FUNCTION synthetic.ri(label text, id bigint, n bigint) RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT floor(synthetic.r(label, id) * n)::integer
-$$;
-CREATE OR REPLACE FUNCTION synthetic.rnorm(label text, id bigint) RETURNS double precision
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT sqrt(-2.0 * ln(1.0 - synthetic.r(label || '.a', id)))
-           * cos(2.0 * pi() * synthetic.r(label || '.b', id))
-$$;
-CREATE OR REPLACE FUNCTION synthetic.param(name text) RETURNS double precision
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT (({values}::jsonb) ->> name)::double precision
-$$;
-CREATE OR REPLACE FUNCTION synthetic.n(name text) RETURNS bigint
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT synthetic.param('n.' || name)::bigint
-$$;
-CREATE OR REPLACE FUNCTION synthetic.quota(knob text, population bigint) RETURNS bigint
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT greatest(synthetic.param('min.' || knob),
-                    round(synthetic.param('rate.' || knob) * population))::bigint
-$$;
-"""
 
 
 @dataclass(frozen=True)
@@ -103,7 +89,7 @@ def generate(conn: psycopg.Connection, *, scale: float, seed: int) -> Generation
         # Plans are costed before the scratch tables have statistics; JIT compilation would
         # then cost more than the queries it compiles.
         conn.execute("SET LOCAL jit = off")
-        _create_seeded_functions(conn, seed, params)
+        create_seeded_functions(conn, seed, params)
         _empty(conn)
         for step in GENERATION_STEPS:
             conn.execute(sql_text(step))
@@ -133,12 +119,6 @@ def generate(conn: psycopg.Connection, *, scale: float, seed: int) -> Generation
         pathologies=sizes[0],
         expected_outcomes=sizes[1],
     )
-
-
-def _create_seeded_functions(conn: psycopg.Connection, seed: int, params: dict[str, float]) -> None:
-    """(Re)create the random and parameter functions with this run's seed and knobs baked in."""
-    values = sql.Literal(json.dumps(params, sort_keys=True))
-    conn.execute(sql.SQL(_RANDOM).format(seed=sql.Literal(seed), values=values))
 
 
 def _empty(conn: psycopg.Connection) -> None:

@@ -57,6 +57,6 @@ def commit_if_open(conn: psycopg.Connection) -> None:
 def install_schema(conn: psycopg.Connection) -> None:
     """Create the legacy tables, their indexes and schema `synthetic`; safe to run again."""
     with conn.transaction():
-        for name in ("tables.sql", "indexes.sql", "synthetic.sql"):
+        for name in ("tables.sql", "indexes.sql", "synthetic.sql", "mutation_schema.sql"):
             conn.execute(sql_text(name))
     commit_if_open(conn)

@@ -1,4 +1,5 @@
--- Pathologies of people (REFERENCE 5.2 "Users / doctors", 8 calibration sheet). Each injection
+-- Pathologies of people (REFERENCE 5.2 "Users / doctors", 8 calibration sheet), injected into the
+-- users s_user plans and the auth_user rows above synthetic.id_floor('user_ids'). Each injection
 -- picks exactly quota(knob, population) rows by a seeded shuffle of the eligible ones, changes
 -- them, and records them in synthetic.pathology. Eligibility keeps classes apart where one
 -- would hide another (a test account given an invalid email would no longer look like one).
@@ -142,12 +143,13 @@ WITH pick AS (
            row_number() OVER (ORDER BY synthetic.r('inject.multiple_groups', g.user_id), g.user_id) AS rn
     FROM auth_user_groups AS g
     WHERE g.user_id IN (SELECT user_id FROM auth_user_groups GROUP BY user_id HAVING count(*) = 1)
+      AND g.user_id > synthetic.id_floor('user_ids')
 ), ins AS (
     INSERT INTO auth_user_groups (id, user_id, group_id)
     SELECT (SELECT max(id) FROM auth_user_groups) + rn, user_id,
            CASE group_id WHEN 1 THEN 2 WHEN 2 THEN 5 WHEN 11 THEN 4 ELSE 11 END
     FROM pick
-    WHERE rn <= synthetic.quota('multiple_groups', (SELECT count(*) FROM auth_user))
+    WHERE rn <= synthetic.quota('multiple_groups', (SELECT count(*) FROM auth_user WHERE id > synthetic.id_floor('user_ids')))
     RETURNING user_id, group_id
 )
 INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
@@ -158,9 +160,10 @@ WITH chosen AS (
     SELECT id, rn FROM (
         SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.invalid_email', id), id) AS rn
         FROM auth_user
-        WHERE id NOT IN (SELECT id FROM s_tested) AND id NOT IN (SELECT id FROM s_duplicated)
+        WHERE id > synthetic.id_floor('user_ids')
+          AND id NOT IN (SELECT id FROM s_tested) AND id NOT IN (SELECT id FROM s_duplicated)
     ) AS p
-    WHERE rn <= synthetic.quota('invalid_email', (SELECT count(*) FROM auth_user))
+    WHERE rn <= synthetic.quota('invalid_email', (SELECT count(*) FROM auth_user WHERE id > synthetic.id_floor('user_ids')))
 ), upd AS (
     UPDATE auth_user AS a
     SET email = CASE c.rn % 5
@@ -182,9 +185,10 @@ UNION SELECT id FROM s_tested UNION SELECT id FROM s_duplicated;
 
 WITH upd AS (
     UPDATE auth_user SET email = ''
-    WHERE id IN (SELECT id FROM auth_user WHERE id NOT IN (SELECT id FROM s_email_touched)
+    WHERE id IN (SELECT id FROM auth_user
+                 WHERE id > synthetic.id_floor('user_ids') AND id NOT IN (SELECT id FROM s_email_touched)
                  ORDER BY synthetic.r('inject.blank_email', id), id
-                 LIMIT synthetic.quota('blank_email', (SELECT count(*) FROM auth_user)))
+                 LIMIT synthetic.quota('blank_email', (SELECT count(*) FROM auth_user WHERE id > synthetic.id_floor('user_ids'))))
     RETURNING id
 )
 INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
@@ -196,9 +200,9 @@ WITH chosen AS (
         SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.typo', id), id) AS rn
         FROM auth_user
         WHERE (email LIKE '%@gmail.com' OR email LIKE '%@yahoo.com')
-          AND id NOT IN (SELECT id FROM s_email_touched)
+          AND id > synthetic.id_floor('user_ids') AND id NOT IN (SELECT id FROM s_email_touched)
     ) AS p
-    WHERE rn <= synthetic.quota('typo_email_domain', (SELECT count(*) FROM auth_user))
+    WHERE rn <= synthetic.quota('typo_email_domain', (SELECT count(*) FROM auth_user WHERE id > synthetic.id_floor('user_ids')))
 ), upd AS (
     UPDATE auth_user AS a
     SET email = CASE WHEN a.email LIKE '%@yahoo.com' THEN replace(a.email, '@yahoo.com', '@yaho.com')
@@ -215,10 +219,11 @@ WITH chosen AS (
     SELECT id, rn FROM (
         SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.blank_name', id), id) AS rn
         FROM auth_user
-        WHERE id NOT IN (SELECT id FROM s_tested) AND id NOT IN (SELECT id FROM s_duplicated)
+        WHERE id > synthetic.id_floor('user_ids')
+          AND id NOT IN (SELECT id FROM s_tested) AND id NOT IN (SELECT id FROM s_duplicated)
           AND id NOT IN (SELECT legacy_id FROM synthetic.pathology WHERE class = 'organisation_name')
     ) AS p
-    WHERE rn <= synthetic.quota('blank_name', (SELECT count(*) FROM auth_user))
+    WHERE rn <= synthetic.quota('blank_name', (SELECT count(*) FROM auth_user WHERE id > synthetic.id_floor('user_ids')))
 ), upd AS (
     UPDATE auth_user AS a
     SET first_name = CASE c.rn % 4 WHEN 1 THEN '' WHEN 3 THEN '' WHEN 0 THEN '  ' ELSE a.first_name END,

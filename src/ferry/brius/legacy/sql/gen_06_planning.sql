@@ -1,5 +1,6 @@
 -- Treatment planning (REFERENCE 1.6): projects, plans (several per project), comments on plans,
--- project brackets, and notes about doctors.
+-- project brackets, and notes about doctors. Shared by generation and mutation: rows go after
+-- synthetic.id_floor(...), comments only on the plans made now.
 
 CREATE OR REPLACE TEMP VIEW s_ids AS
 SELECT (SELECT ids FROM s_pool WHERE name = 'technician') AS technicians,
@@ -51,12 +52,12 @@ SELECT c.id, b.id,
        b.created_at + synthetic.r('comment.created', c.id) * interval '20 days'
 FROM (
     SELECT pl.id, pl.instruction_id, pl.created_at,
-           synthetic.share(sum(w) OVER o - w, sum(w) OVER t, synthetic.n('comments')) AS lo,
-           synthetic.share(sum(w) OVER o, sum(w) OVER t, synthetic.n('comments')) AS hi
+           synthetic.id_floor('comments') + synthetic.share(sum(w) OVER o - w, sum(w) OVER t, synthetic.population('comments')) AS lo,
+           synthetic.id_floor('comments') + synthetic.share(sum(w) OVER o, sum(w) OVER t, synthetic.population('comments')) AS hi
     FROM (SELECT p.*, CASE WHEN synthetic.r('plan.commented', p.id) < 0.2
                            THEN round(1e6 * exp(0.5 * synthetic.rnorm('plan.comments', p.id)))::bigint
                            ELSE 0 END AS w
-          FROM dispatch_plan AS p) AS pl
+          FROM dispatch_plan AS p WHERE p.id > synthetic.id_floor('plans')) AS pl
     WINDOW o AS (ORDER BY pl.id), t AS ()
 ) AS b
 JOIN s_instr AS s ON s.id = b.instruction_id
@@ -71,7 +72,7 @@ SELECT b.id,
            || ' ' || synthetic.pick(ARRAY['upper', 'lower'], synthetic.r('bracket.arch', b.id)),
        1 + synthetic.ri('bracket.project', b.id, (SELECT max(id) FROM dispatch_project)),
        1 + synthetic.ri('bracket.type', b.id, 3)
-FROM generate_series(1, synthetic.n('brackets')) AS b(id);
+FROM generate_series(synthetic.id_floor('brackets') + 1, synthetic.n('brackets')) AS b(id);
 
 -- Notes about doctors, written by about 21 staff members and technicians (2021-05 to 2025-06).
 INSERT INTO dispatch_note (id, doctor_id, author_id, text, created_at)
@@ -79,115 +80,9 @@ SELECT n.id,
        dist.ids[width_bucket(synthetic.r('note.doctor', n.id), dist.lo)],
        authors.ids[1 + synthetic.ri('note.author', n.id, cardinality(authors.ids))],
        synthetic.pick(synthetic.pool('phrase'), synthetic.r('note.text', n.id)),
-       timestamptz '2021-05-04 09:00+00'
-           + (n.id::double precision / synthetic.n('notes')) * (timestamptz '2025-06-11' - timestamptz '2021-05-04')
-FROM generate_series(1, synthetic.n('notes')) AS n(id)
+       coalesce(synthetic.period_time('notes', n.id),
+                timestamptz '2021-05-04 09:00+00'
+                + (n.id::double precision / synthetic.n('notes')) * (timestamptz '2025-06-11' - timestamptz '2021-05-04'))
+FROM generate_series(synthetic.id_floor('notes') + 1, synthetic.n('notes')) AS n(id)
 CROSS JOIN s_doctor_dist AS dist
 CROSS JOIN (SELECT (ids.staff || ids.technicians)[1:21] AS ids FROM s_ids AS ids) AS authors;
-
--- Pathologies of projects and plans.
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.unknown_project_type', id), id) AS rn
-    FROM dispatch_project
-), upd AS (
-    UPDATE dispatch_project AS p SET type = CASE WHEN c.rn % 2 = 1 THEN 9 ELSE 99 END
-    FROM chosen AS c
-    WHERE p.id = c.id AND c.rn <= synthetic.quota('unknown_project_type', (SELECT count(*) FROM dispatch_project))
-    RETURNING p.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_project', id, 'unknown_code', 'type' FROM upd;
-
-UPDATE dispatch_project AS p
-SET creator_id = ids.deleted[1 + synthetic.ri('pick.deleted', p.id, cardinality(ids.deleted))]
-FROM s_ids AS ids
-WHERE p.id IN (SELECT id FROM dispatch_project ORDER BY synthetic.r('inject.orphan_project_creator', id), id
-               LIMIT synthetic.quota('orphan_project_creator', (SELECT count(*) FROM dispatch_project)));
-
-UPDATE dispatch_plan SET instruction_id = synthetic.n('instructions') + 100 + id % 1000
-WHERE id IN (SELECT id FROM dispatch_plan ORDER BY synthetic.r('inject.orphan_plan_instruction', id), id
-             LIMIT synthetic.quota('orphan_plan_instruction', (SELECT count(*) FROM dispatch_plan)));
-
-UPDATE dispatch_plan SET project_id = (SELECT max(id) FROM dispatch_project) + 100 + id % 1000
-WHERE id IN (SELECT id FROM dispatch_plan ORDER BY synthetic.r('inject.orphan_plan_project', id), id
-             LIMIT synthetic.quota('orphan_plan_project', (SELECT count(*) FROM dispatch_plan)));
-
--- Pathologies of comments: blank text, gone authors, gone plans, and the very short texts of
--- doctors that customer feedback skips.
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.blank_comment', id), id) AS rn
-    FROM dispatch_comment
-), upd AS (
-    UPDATE dispatch_comment AS m SET text = (ARRAY[NULL, '', '   '])[1 + c.rn % 3]
-    FROM chosen AS c
-    WHERE m.id = c.id AND c.rn <= synthetic.quota('blank_comment', (SELECT count(*) FROM dispatch_comment))
-    RETURNING m.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_comment', id, 'blank_text', 'text' FROM upd;
-
-UPDATE dispatch_comment AS m
-SET author_id = ids.deleted[1 + synthetic.ri('pick.deleted', m.id, cardinality(ids.deleted))]
-FROM s_ids AS ids
-WHERE m.id IN (SELECT id FROM dispatch_comment WHERE btrim(text) <> ''
-               ORDER BY synthetic.r('inject.orphan_comment_author', id), id
-               LIMIT synthetic.quota('orphan_comment_author', (SELECT count(*) FROM dispatch_comment)));
-
-UPDATE dispatch_comment SET plan_id = (SELECT max(id) FROM dispatch_plan) + 100 + id % 1000
-WHERE id IN (SELECT id FROM dispatch_comment WHERE btrim(text) <> ''
-             ORDER BY synthetic.r('inject.orphan_comment_plan', id), id
-             LIMIT synthetic.quota('orphan_comment_plan', (SELECT count(*) FROM dispatch_comment)));
-
-WITH doctor_authored AS (
-    SELECT m.id FROM dispatch_comment AS m
-    WHERE m.author_id IN (SELECT id FROM synthetic.doctor_candidate) AND btrim(m.text) <> ''
-), chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.short_comment', id), id) AS rn
-    FROM doctor_authored
-), upd AS (
-    UPDATE dispatch_comment AS m SET text = (ARRAY['ok', 'Thx!', 'Yes', '+1', ' done '])[1 + c.rn % 5]
-    FROM chosen AS c
-    WHERE m.id = c.id AND c.rn <= synthetic.quota('short_feedback_comment', (SELECT count(*) FROM doctor_authored))
-    RETURNING m.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_comment', id, 'short_text', 'text' FROM upd;
-
--- Pathologies of notes.
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.blank_note', id), id) AS rn
-    FROM dispatch_note
-), upd AS (
-    UPDATE dispatch_note AS n SET text = (ARRAY[NULL, '', '  '])[1 + c.rn % 3]
-    FROM chosen AS c
-    WHERE n.id = c.id AND c.rn <= synthetic.quota('blank_note', synthetic.n('notes'))
-    RETURNING n.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_note', id, 'blank_text', 'text' FROM upd;
-
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.note_doctor', id), id) AS rn
-    FROM dispatch_note WHERE btrim(text) <> ''
-), upd AS (
-    UPDATE dispatch_note AS n
-    SET doctor_id = CASE c.rn % 3
-        WHEN 1 THEN (SELECT t.id FROM s_tested AS t ORDER BY synthetic.r('pick.test', t.id + c.rn), t.id LIMIT 1)
-        WHEN 2 THEN (SELECT u.id FROM s_user AS u WHERE u.patient_doctor
-                     ORDER BY synthetic.r('pick.patient_doctor', u.id + c.rn), u.id LIMIT 1)
-        ELSE (SELECT u.id FROM s_user AS u WHERE u.kind IN ('technician', 'other')
-              ORDER BY synthetic.r('pick.not_doctor', u.id + c.rn), u.id LIMIT 1) END
-    FROM chosen AS c
-    WHERE n.id = c.id AND c.rn <= synthetic.quota('note_doctor_not_migrated', synthetic.n('notes'))
-    RETURNING n.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_note', id, 'parent_not_migrated', 'doctor_id' FROM upd;
-
-UPDATE dispatch_note AS n
-SET author_id = ids.deleted[1 + synthetic.ri('pick.deleted', n.id, cardinality(ids.deleted))]
-FROM s_ids AS ids
-WHERE n.id IN (SELECT id FROM dispatch_note WHERE btrim(text) <> ''
-               AND id NOT IN (SELECT legacy_id FROM synthetic.pathology WHERE source_table = 'dispatch_note')
-               ORDER BY synthetic.r('inject.orphan_note_author', id), id
-               LIMIT synthetic.quota('orphan_note_author', synthetic.n('notes')));

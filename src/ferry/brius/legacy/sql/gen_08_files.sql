@@ -1,4 +1,5 @@
--- Files, records (messages and team communications) and their attachments (REFERENCE 1.7).
+-- Files, records (messages and team communications) and their attachments (REFERENCE 1.7), for
+-- the instructions of s_instr; only files above synthetic.id_floor('files') are touched.
 
 INSERT INTO dispatch_file (id, uid, name, ext, size, type, status, instruction_id, product_id,
                            record_id, parameters, created_at)
@@ -17,7 +18,7 @@ SELECT f.id, md5('file' || f.id),
             ELSE (ARRAY[1, 2, 3, 4, 6, 13, 17])[1 + synthetic.ri('file.product_v', f.id, 7)] END,
        NULL,
        CASE WHEN pr < 0.5 THEN NULL WHEN pr < 0.7 THEN '{}' ELSE '{"scale": 1.0, "units": "mm"}' END,
-       least(s.t0 + synthetic.r('file.created', f.id) * interval '60 days', timestamptz '2025-10-01')
+       least(s.t0 + synthetic.r('file.created', f.id) * interval '60 days', synthetic.clock())
 FROM s_instr AS s
 CROSS JOIN LATERAL generate_series(s.files_lo + 1, s.files_hi) AS f(id)
 CROSS JOIN LATERAL (
@@ -45,7 +46,7 @@ SELECT rc.id,
        CASE WHEN synthetic.r('record.group', rc.id) < 0.7 THEN NULL
             ELSE (ARRAY[1, 2, 11, 4])[1 + synthetic.ri('record.group_v', rc.id, 4)] END,
        CASE WHEN synthetic.r('record.public', rc.id) < 0.2 THEN NULL ELSE synthetic.r('record.public_v', rc.id) < 0.5 END,
-       least(s.t0 + synthetic.r('record.created', rc.id) * interval '120 days', timestamptz '2025-10-01')
+       least(s.t0 + synthetic.r('record.created', rc.id) * interval '120 days', synthetic.clock())
 FROM s_instr AS s
 CROSS JOIN s_ids AS ids
 CROSS JOIN LATERAL generate_series(s.records_lo + 1, s.records_hi) AS rc(id)
@@ -71,140 +72,24 @@ FROM (
     SELECT f.id, s.records_lo + 1 + synthetic.ri('file.record', f.id, s.records_hi - s.records_lo) AS rec
     FROM dispatch_file AS f JOIN s_instr AS s ON s.id = f.instruction_id
     WHERE synthetic.r('file.has_record', f.id) < 0.052 AND s.records_hi > s.records_lo
+      AND f.id > synthetic.id_floor('files')
 ) AS x
 JOIN dispatch_record AS r ON r.id = x.rec AND r.target_type_id IN (11, 58)
 WHERE f.id = x.id;
 
 INSERT INTO dispatch_record_attachments (id, record_id, file_id)
-SELECT row_number() OVER (ORDER BY file_id, record_id), record_id, file_id
+SELECT synthetic.id_floor('attachments') + row_number() OVER (ORDER BY file_id, record_id), record_id, file_id
 FROM (
-    SELECT record_id, id AS file_id FROM dispatch_file WHERE record_id IS NOT NULL
+    SELECT record_id, id AS file_id FROM dispatch_file
+    WHERE record_id IS NOT NULL AND id > synthetic.id_floor('files')
     UNION ALL
     SELECT x.rec, x.id
     FROM (
         SELECT f.id, s.records_lo + 1 + synthetic.ri('file.attachment', f.id, s.records_hi - s.records_lo) AS rec
         FROM dispatch_file AS f JOIN s_instr AS s ON s.id = f.instruction_id
         WHERE f.record_id IS NULL AND synthetic.r('file.has_attachment', f.id) < 0.028
+          AND f.id > synthetic.id_floor('files')
           AND s.records_hi > s.records_lo
     ) AS x
     JOIN dispatch_record AS r ON r.id = x.rec AND r.target_type_id IN (11, 58)
 ) AS a;
-
--- Pathologies of files.
-WITH upd AS (
-    UPDATE dispatch_file SET name = name || ext
-    WHERE id IN (SELECT id FROM dispatch_file ORDER BY synthetic.r('inject.double_extension', id), id
-                 LIMIT synthetic.quota('double_extension', (SELECT count(*) FROM dispatch_file)))
-    RETURNING id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_file', id, 'double_extension', 'name' FROM upd;
-
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.invalid_parameters', id), id) AS rn
-    FROM dispatch_file
-), upd AS (
-    UPDATE dispatch_file AS f
-    SET parameters = (ARRAY['{"scale": 1.0', '{scale: 1}', 'nan'])[1 + c.rn % 3]
-    FROM chosen AS c
-    WHERE f.id = c.id AND c.rn <= synthetic.quota('invalid_json_parameters', (SELECT count(*) FROM dispatch_file))
-    RETURNING f.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_file', id, 'invalid_json', 'parameters' FROM upd;
-
--- One storage object on two orders: pairs of files of different instructions sharing a uid.
-WITH ranked AS (
-    SELECT id, instruction_id, row_number() OVER (ORDER BY synthetic.r('inject.shared_uid', id), id) AS rn
-    FROM dispatch_file WHERE instruction_id IS NOT NULL
-), pairs AS (
-    SELECT a.id AS first_id, b.id AS second_id
-    FROM ranked AS a JOIN ranked AS b ON b.rn = a.rn + 1
-    WHERE a.rn % 2 = 1 AND a.instruction_id <> b.instruction_id
-      AND a.rn <= 2 * synthetic.quota('shared_file_uid', (SELECT count(instruction_id) FROM dispatch_file))
-), upd AS (
-    UPDATE dispatch_file AS f SET uid = (SELECT uid FROM dispatch_file WHERE id = p.first_id)
-    FROM pairs AS p WHERE f.id = p.second_id
-    RETURNING p.first_id, p.second_id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_file', first_id, 'shared_file_uid', second_id::text FROM upd
-UNION ALL
-SELECT 'dispatch_file', second_id, 'shared_file_uid', first_id::text FROM upd;
-
-UPDATE dispatch_file SET instruction_id = synthetic.n('instructions') + 100 + id % 1000
-WHERE id IN (SELECT id FROM dispatch_file
-             WHERE instruction_id IS NOT NULL
-               AND id NOT IN (SELECT legacy_id FROM synthetic.pathology
-                              WHERE source_table = 'dispatch_file' AND class = 'shared_file_uid')
-             ORDER BY synthetic.r('inject.orphan_file_instruction', id), id
-             LIMIT synthetic.quota('orphan_file_instruction', (SELECT count(instruction_id) FROM dispatch_file)));
-
--- Pathologies of records.
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.unknown_record_type', id), id) AS rn
-    FROM dispatch_record
-), upd AS (
-    UPDATE dispatch_record AS r SET type = 7
-    FROM chosen AS c
-    WHERE r.id = c.id AND c.rn <= synthetic.quota('unknown_record_type', (SELECT count(*) FROM dispatch_record))
-    RETURNING r.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_record', id, 'unknown_code', 'type' FROM upd;
-
-WITH chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.blank_record', id), id) AS rn
-    FROM dispatch_record WHERE type <> 7
-), upd AS (
-    UPDATE dispatch_record AS r SET text = (ARRAY[NULL, '', '   '])[1 + c.rn % 3]
-    FROM chosen AS c
-    WHERE r.id = c.id AND c.rn <= synthetic.quota('blank_record', (SELECT count(*) FROM dispatch_record))
-    RETURNING r.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_record', id, 'blank_text', 'text' FROM upd;
-
-UPDATE dispatch_record AS r
-SET author_id = ids.deleted[1 + synthetic.ri('pick.deleted', r.id, cardinality(ids.deleted))]
-FROM s_ids AS ids
-WHERE r.id IN (SELECT id FROM dispatch_record WHERE author_id IS NOT NULL AND btrim(text) <> '' AND type <> 7
-               ORDER BY synthetic.r('inject.orphan_record_author', id), id
-               LIMIT synthetic.quota('orphan_record_author', (SELECT count(*) FROM dispatch_record)));
-
-UPDATE dispatch_record AS r
-SET target_id = CASE WHEN r.target_type_id = 11 THEN synthetic.n('patients') + 100 + r.id % 1000
-                     ELSE ids.deleted[1 + synthetic.ri('pick.deleted', r.id, cardinality(ids.deleted))] END
-FROM s_ids AS ids
-WHERE r.id IN (SELECT id FROM dispatch_record
-               WHERE target_type_id IN (11, 58) AND btrim(text) <> '' AND type <> 7
-               ORDER BY synthetic.r('inject.orphan_record_target', id), id
-               LIMIT synthetic.quota('orphan_record_target',
-                                     (SELECT count(*) FROM dispatch_record WHERE target_type_id IN (11, 58))));
-
-WITH doctor_authored AS (
-    SELECT r.id FROM dispatch_record AS r
-    WHERE r.author_id IN (SELECT id FROM synthetic.doctor_candidate) AND btrim(r.text) <> ''
-), chosen AS (
-    SELECT id, row_number() OVER (ORDER BY synthetic.r('inject.short_record', id), id) AS rn
-    FROM doctor_authored
-), upd AS (
-    UPDATE dispatch_record AS r SET text = (ARRAY['ok', 'Thx!', 'Yes', '+1', ' done '])[1 + c.rn % 5]
-    FROM chosen AS c
-    WHERE r.id = c.id AND c.rn <= synthetic.quota('short_feedback_record', (SELECT count(*) FROM doctor_authored))
-    RETURNING r.id
-)
-INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)
-SELECT 'dispatch_record', id, 'short_text', 'text' FROM upd;
-
--- Attachments whose record or file is gone.
-UPDATE dispatch_record_attachments SET record_id = (SELECT max(id) FROM dispatch_record) + 100 + id
-WHERE id IN (SELECT id FROM dispatch_record_attachments
-             ORDER BY synthetic.r('inject.orphan_attachment_record', id), id
-             LIMIT synthetic.quota('orphan_attachment_record', (SELECT count(*) FROM dispatch_record_attachments)));
-
-UPDATE dispatch_record_attachments SET file_id = (SELECT max(id) FROM dispatch_file) + 100 + id
-WHERE id IN (SELECT id FROM dispatch_record_attachments
-             WHERE record_id IN (SELECT id FROM dispatch_record)
-             ORDER BY synthetic.r('inject.orphan_attachment_file', id), id
-             LIMIT synthetic.quota('orphan_attachment_file', (SELECT count(*) FROM dispatch_record_attachments)));

@@ -225,9 +225,10 @@ $$;
 
 -- Stratified split: the first index of a parent's block when `n` children are shared out in
 -- proportion to integer weights (cum = weights of the parents before it; exact, no float sum).
+-- Parents that all weigh 0 (a small period where no new order is paid, say) get no children.
 CREATE OR REPLACE FUNCTION synthetic.share(cum numeric, total numeric, n bigint) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT floor(cum * n / total)::bigint
+    SELECT coalesce(floor(cum * n / nullif(total, 0))::bigint, 0)
 $$;
 
 -- Element of a pool picked by u in [0, 1).
