@@ -19,6 +19,7 @@ from ferry.db.connect import Side, connect
 from ferry.db.embedded import EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
+from ferry.engine.executor import RetryPolicy
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
 from ferry.plan.planner import Plan, make_plan, plan_entities
@@ -136,6 +137,17 @@ def plan(settings: Settings, target: str) -> Plan:
     return make_plan(load(settings), target)
 
 
+def _run_options(settings: Settings, *, dry_run: bool = False, restart: bool = False) -> RunOptions:
+    """The options every run takes from the settings (batch size, workers, retry policy)."""
+    return RunOptions(
+        settings.batch_size,
+        dry_run=dry_run,
+        restart=restart,
+        workers=settings.workers,
+        retry=RetryPolicy(settings.retry_attempts, settings.retry_backoff),
+    )
+
+
 def migrate(
     settings: Settings,
     target: str,
@@ -147,9 +159,7 @@ def migrate(
     """Migrate an entity or workflow with its dependencies; resumes whatever is unfinished."""
     catalogue = load(settings)
     phases = make_plan(catalogue, target).phases
-    options = RunOptions(
-        settings.batch_size, dry_run=dry_run, restart=restart, workers=settings.workers
-    )
+    options = _run_options(settings, dry_run=dry_run, restart=restart)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_migrate(
             session,
@@ -184,7 +194,7 @@ def rollback(
     """Delete what ferry wrote for an entity, a workflow or `all`, children first."""
     catalogue = load(settings)
     names = list(catalogue.entities) if target == "all" else catalogue.resolve(target)
-    options = RunOptions(settings.batch_size, dry_run=dry_run, workers=settings.workers)
+    options = _run_options(settings, dry_run=dry_run)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_rollback(
             session,
@@ -213,6 +223,6 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
             catalogue,
             phases,
             target,
-            options=RunOptions(settings.batch_size, workers=settings.workers),
+            options=_run_options(settings),
             progress=progress or SilentProgress(),
         )

@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     lock_timeout: int = Field(
         default=30_000, ge=0, description="Milliseconds to wait for a table lock (0: forever)."
     )
+    retry_attempts: int = Field(
+        default=6,
+        ge=1,
+        description="Attempts at a unit of work (a batch, an entity's bookkeeping) whose "
+        "connection failed transiently before the run stops (1: no retry).",
+    )
+    retry_backoff: float = Field(
+        default=0.5,
+        ge=0,
+        description="Seconds to wait before the first retry; each later wait doubles.",
+    )
 
     @field_validator("skip_rules_off", mode="before")
     @classmethod

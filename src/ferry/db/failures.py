@@ -108,9 +108,12 @@ def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseErr
             sqlstate=sqlstate,
         )
     if sqlstate == "55P03":
-        table = diag.table_name or _object_named(exc) or "a table ferry writes"
+        # A lock timeout's diagnostics name no table: the action then names it (the loading
+        # action carries the target table), rather than a vague "a table ferry writes".
+        table = diag.table_name or _object_named(exc)
+        on = f" on {table}" if table else ""
         return cls(
-            f"Gave up waiting for a lock on {table} in the {side} database while {action}; "
+            f"Gave up waiting for a lock{on} in the {side} database while {action}; "
             "another session holds it (FERRY_LOCK_TIMEOUT sets how long to wait).",
             transient=False,
             sqlstate=sqlstate,

@@ -35,10 +35,21 @@ from ferry.progress import Progress
 from ferry.state import control
 
 T = TypeVar("T")
-MAX_ATTEMPTS = 6
 STATISTICS_MIN_ROWS = 10_000
 _RESULT_LOCK = threading.Lock()  # slices of one entity add to one result
-FIRST_BACKOFF_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a unit of work whose connection failed transiently is tried, and how long
+    to wait first (each later wait doubles).
+
+    Configurable (FERRY_RETRY_ATTEMPTS, FERRY_RETRY_BACKOFF) so that an operator can ride out
+    a longer outage, and a test can spend the budget in a fraction of a second.
+    """
+
+    attempts: int = 6
+    first_wait: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class RunContext:
     restart: bool
     progress: Progress
     workers: int = 1
+    retry: RetryPolicy = RetryPolicy()
 
 
 @dataclass
@@ -75,28 +87,41 @@ class EntityResult:
 
 
 def with_retries(ctx: RunContext, what: str, attempt: Callable[[], T]) -> T:
-    """Run `attempt`; on a transient failure reconnect, wait (doubling) and try again."""
-    delay = FIRST_BACKOFF_SECONDS
-    for number in range(1, MAX_ATTEMPTS + 1):
+    """Run `attempt`; on a transient failure reconnect, wait (doubling) and try again, as
+    often as the run's retry policy allows."""
+    attempts = ctx.retry.attempts
+    delay = ctx.retry.first_wait
+    for number in range(1, attempts + 1):
         try:
             return attempt()
         except DatabaseError as exc:
-            if not exc.transient or ctx.dry_run or number == MAX_ATTEMPTS:
-                if exc.transient and number == MAX_ATTEMPTS:
-                    raise type(exc)(
-                        f"{exc} Gave up after {MAX_ATTEMPTS} attempts; committed batches are "
-                        "kept, run the command again to resume.",
-                        sqlstate=exc.sqlstate,
-                    ) from None
+            if exc.transient and not ctx.dry_run and number == attempts:
+                raise _gave_up(exc, attempts) from None
+            if not exc.transient or ctx.dry_run:
                 raise
             ctx.progress.message(
-                f"{what}: {exc.side} connection failed (attempt {number} of {MAX_ATTEMPTS}, "
+                f"{what}: {exc.side} connection failed (attempt {number} of {attempts}, "
                 f"SQLSTATE {exc.sqlstate or 'none'}); retrying in {delay:.1f} s"
             )
             ctx.session.reset()
             time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
+
+
+def _gave_up(exc: DatabaseError, attempts: int) -> DatabaseError:
+    """The last failure's sentence, extended (still one sentence) by what happens now.
+
+    The error is marked terminal: the retry budget is spent, and an outer retry loop must not
+    start over with a budget of its own.
+    """
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    return type(exc)(
+        f"{str(exc).rstrip('.')}; gave up after {tries}, committed batches are kept and "
+        "running the command again resumes.",
+        transient=False,
+        sqlstate=exc.sqlstate,
+    )
 
 
 def on_database(side: str, action: str, work: Callable[[], T]) -> T:
@@ -301,7 +326,9 @@ def _one_batch(
             )
         return counts
 
-    return on_database("target", f"loading {entity.name}", load)
+    # The action names the target table: a lock timeout's diagnostics carry no table name, and
+    # the operator needs to know which table another session holds.
+    return on_database("target", f"loading {entity.name} into {table.schema}.{table.name}", load)
 
 
 def _checkpoint(ctx: RunContext, entity: Entity, key_range: KeyRange) -> int | None:

@@ -19,7 +19,7 @@ import psycopg
 
 from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
-from ferry.engine.executor import EntityResult, RunContext, migrate_entity
+from ferry.engine.executor import EntityResult, RetryPolicy, RunContext, migrate_entity
 from ferry.engine.session import RunSession
 from ferry.errors import FerryError
 from ferry.progress import Progress
@@ -45,6 +45,7 @@ class RunOptions:
     dry_run: bool = False
     restart: bool = False
     workers: int = 1
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 def catalogue_fingerprint(catalogue: Catalogue, name: str) -> str:
@@ -107,6 +108,7 @@ def run_plan(
                 options.restart,
                 progress,
                 options.workers,
+                options.retry,
             )
             try:
                 return work(ctx, name)
