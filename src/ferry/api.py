@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from ferry import quarantine
 from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
 from ferry.db.connect import Side, connect
@@ -24,10 +25,12 @@ from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
+from ferry.quarantine import Entry, ReasonCount
 from ferry.rollback import run_rollback
 from ferry.settings import Settings
 from ferry.state.schema import ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses
+from ferry.sync.runner import run_sync
 from ferry.validate.runner import run_validate
 
 if TYPE_CHECKING:
@@ -223,6 +226,75 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
             catalogue,
             phases,
             target,
+            options=_run_options(settings),
+            progress=progress or SilentProgress(),
+        )
+
+
+def sync(
+    settings: Settings,
+    target: str = "all",
+    *,
+    propagate_deletes: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Carry over what changed in the source since the migration: new rows, rows to reload
+    (quarantined, skipped, never seen), changed rows; rows gone from the source are counted,
+    and deleted with `propagate_deletes`."""
+    catalogue = load(settings)
+    phases = make_plan(catalogue, target).phases
+    with RunSession(resolve_endpoints(settings), settings) as session:
+        return run_sync(
+            session,
+            catalogue,
+            phases,
+            target,
+            propagate=propagate_deletes,
+            options=_run_options(settings, dry_run=dry_run),
+            progress=progress or SilentProgress(),
+        )
+
+
+def quarantine_counts(settings: Settings, entity: str | None = None) -> list[ReasonCount]:
+    """Open quarantine entries counted by entity and reason."""
+    if entity is not None:
+        load(settings).resolve_entity(entity)
+    with open_database(settings, "target", "reading the quarantine") as conn:
+        return quarantine.counts_by_reason(conn, entity)
+
+
+def quarantine_entries(
+    settings: Settings, entity: str, reason: str | None = None, limit: int = 100
+) -> list[Entry]:
+    """The first open entries of an entity (legacy ids, reasons, messages; no values)."""
+    load(settings).resolve_entity(entity)
+    with open_database(settings, "target", "reading the quarantine") as conn:
+        return quarantine.entries(conn, entity, reason, limit)
+
+
+def quarantine_values(
+    settings: Settings, entity: str, keys: list[int]
+) -> tuple[list[str], list[tuple]]:
+    """The source values of quarantined rows: patient data, for a person deciding a fix."""
+    declared = load(settings).resolve_entity(entity)
+    with open_database(settings, "source", f"reading rows of {entity}") as conn:
+        conn.read_only = True
+        return quarantine.source_values(conn, declared, keys)
+
+
+def quarantine_retry(
+    settings: Settings, entity: str, *, progress: Progress | None = None
+) -> RunResult:
+    """Load an entity's open quarantine entries again (after a fix in the source or the
+    catalogue); rows that now pass leave quarantine."""
+    catalogue = load(settings)
+    catalogue.resolve_entity(entity)
+    with RunSession(resolve_endpoints(settings), settings) as session:
+        return quarantine.run_retry(
+            session,
+            catalogue,
+            entity,
             options=_run_options(settings),
             progress=progress or SilentProgress(),
         )

@@ -175,10 +175,13 @@ def snapshot(target: str) -> dict[str, list]:
         }
 
 
-def validate(urls: tuple[str, str], target: str = "everything"):
+def validate(
+    urls: tuple[str, str], target: str = "everything", catalogue: Catalogue | None = None
+):
+    catalogue = catalogue or CATALOGUE
     settings = load_settings(source_url=urls[0], target_url=urls[1])
-    phases = make_plan(CATALOGUE, target).phases
+    phases = make_plan(catalogue, target).phases
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
         return run_validate(
-            session, CATALOGUE, phases, target, options=RunOptions(4), progress=SilentProgress()
+            session, catalogue, phases, target, options=RunOptions(4), progress=SilentProgress()
         )

@@ -102,6 +102,15 @@ class Catalogue:
             f"known: {', '.join(known)}."
         )
 
+    def resolve_entity(self, name: str) -> Entity:
+        """The entity called `name`; a usage error naming the known entities otherwise."""
+        if name not in self.entities:
+            raise UsageError(
+                f"{name!r} is not an entity of catalogue {self.name}; known: "
+                f"{', '.join(sorted(self.entities))}."
+            )
+        return self.entities[name]
+
     def with_dependencies(self, names: Iterable[str]) -> set[str]:
         """The names plus everything they depend on, transitively."""
         wanted: set[str] = set()

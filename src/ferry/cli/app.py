@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ferry import __version__, api
-from ferry.cli import embedded, migration, sync, worlds
+from ferry.cli import embedded, migration, quarantine, sync, worlds
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
@@ -36,6 +36,7 @@ app.add_typer(worlds.legacy_app, name="legacy")
 app.add_typer(worlds.target_app, name="target")
 migration.register(app)
 sync.register(app)
+quarantine.register(app)
 
 
 def _version(value: bool) -> None:

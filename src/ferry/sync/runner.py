@@ -88,7 +88,7 @@ def sync_entity(
             "releasing rows gone from the source of",
             lambda: _release_gone(ctx, name, outstanding.gone),
         )
-    _reload(ctx, entity, table, outstanding.reload, result)
+    result.reloaded = reload_keys(ctx, entity, table, outstanding.reload).processed
     every_row = any(p.entity in released for p in entity.parents)
     tally = _apply_changes(ctx, entity, table, every_row)
     result.changed, result.leaving, result.refused = tally.changed, tally.leaving, tally.refused
@@ -98,10 +98,12 @@ def sync_entity(
     return result
 
 
-def _reload(
-    ctx: RunContext, entity: Entity, table: TargetTable, keys: list[int], result: SyncResult
-) -> None:
-    """Load the given keys again, a batch at a time, each batch with its bookkeeping."""
+def reload_keys(
+    ctx: RunContext, entity: Entity, table: TargetTable, keys: list[int]
+) -> EntityResult:
+    """Load the given keys again, a batch at a time, each batch with its bookkeeping; keys
+    no longer in the source are passed over. The run's summary row of the entity must exist."""
+    result = EntityResult(entity.name, status="completed")
     shaper = RowShaper(entity)
     for start in range(0, len(keys), ctx.batch_size):
         chunk = keys[start : start + ctx.batch_size]
@@ -134,10 +136,11 @@ def _reload(
                         started,
                     ),
                 )
-            result.reloaded += counts.processed
+            result.add(counts)
             ctx.progress.batch_done(entity.name, 0, counts.migrated, counts.quarantined, 0)
 
         guarded(ctx, entity.name, "reloading", load)
+    return result
 
 
 def _apply_changes(

@@ -1,0 +1,132 @@
+"""The quarantine workflow: what is held back and why, and retrying it after a fix.
+
+Quarantine entries carry legacy ids and reasons, never values. Values are read from the
+source only on explicit request (`show_values`), for a person deciding on a fix. A retry
+loads the entity's open entries again through the ordinary load, under a run of its own:
+rows that now pass (a code mapping was added, a parent arrived, a value was corrected) leave
+quarantine with their mapping written in the same transaction, so the accounting equation
+holds after every batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from ferry.catalog.registry import Catalogue
+from ferry.catalog.spec import Entity
+from ferry.engine.executor import EntityResult, RunContext
+from ferry.engine.guard import guarded
+from ferry.engine.runner import RunOptions, RunResult, run_plan
+from ferry.engine.session import RunSession
+from ferry.engine.source import select_batch, with_keys
+from ferry.engine.target import TargetTable, read_target_table
+from ferry.progress import Progress
+from ferry.state import control
+from ferry.sync.runner import reload_keys
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    entity: str
+    reason: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    legacy_id: int
+    reason: str
+    message: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+def counts_by_reason(conn: psycopg.Connection, entity: str | None = None) -> list[ReasonCount]:
+    rows = conn.execute(
+        "SELECT entity, reason, count(*) FROM ferry.quarantine WHERE NOT resolved"
+        " AND (%(e)s::text IS NULL OR entity = %(e)s) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+        {"e": entity},
+    ).fetchall()
+    return [ReasonCount(*row) for row in rows]
+
+
+def entries(
+    conn: psycopg.Connection, entity: str, reason: str | None = None, limit: int = 100
+) -> list[Entry]:
+    rows = conn.execute(
+        "SELECT legacy_id, reason, message, first_seen, last_seen FROM ferry.quarantine"
+        " WHERE entity = %(e)s AND NOT resolved AND (%(r)s::text IS NULL OR reason = %(r)s)"
+        " ORDER BY legacy_id LIMIT %(n)s",
+        {"e": entity, "r": reason, "n": limit},
+    ).fetchall()
+    return [Entry(*row) for row in rows]
+
+
+def source_values(
+    source: psycopg.Connection, entity: Entity, keys: list[int]
+) -> tuple[list[str], list[tuple]]:
+    """The source values of the given rows, as the entity reads them (column names, rows)."""
+    if not keys:
+        return [], []
+    query = select_batch(entity, None, len(keys), condition=with_keys(entity, keys))
+    with source.cursor() as cur:
+        rows = cur.execute(query).fetchall()
+    names = ["legacy id", "skip rule", "dedup key"]
+    names += [f"parent {p.entity}" for p in entity.parents] + [c.name for c in entity.columns]
+    return names, rows
+
+
+def retry_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:
+    """Load the entity's open quarantine entries again, keeping its checkpoint where it was."""
+    entity = catalogue.entities[name]
+
+    def start() -> tuple[list[int], TargetTable]:
+        target = ctx.session.target()
+        with target.transaction():
+            previous = control.last_checkpoint(target, name)
+            checkpoint = previous.key if previous and previous.operation != "rollback" else None
+            control.start_entity(target, ctx.run_id, name, ctx.operation, checkpoint, {})
+            keys = target.execute(
+                "SELECT legacy_id FROM ferry.quarantine WHERE entity = %s AND NOT resolved"
+                " ORDER BY 1",
+                (name,),
+            ).fetchall()
+            return [k[0] for k in keys], read_target_table(target, entity.target)
+
+    keys, table = guarded(ctx, name, "starting the retry of", start)
+    ctx.progress.entity_started(name, len(keys))
+    result = reload_keys(ctx, entity, table, keys)
+
+    def finish() -> None:
+        target = ctx.session.target()
+        with target.transaction():
+            control.finish_entity(target, ctx.run_id, name, ctx.operation, "completed")
+
+    guarded(ctx, name, "finishing the retry of", finish)
+    ctx.progress.entity_finished(name, "completed")
+    return result
+
+
+def run_retry(
+    session: RunSession,
+    catalogue: Catalogue,
+    name: str,
+    *,
+    options: RunOptions,
+    progress: Progress,
+) -> RunResult:
+    """A run (operation 'sync') that retries one entity's quarantine."""
+    return run_plan(
+        session,
+        "sync",
+        f"quarantine retry {name}",
+        [[name]],
+        work=lambda ctx, entity: retry_entity(ctx, catalogue, entity),
+        blockers=lambda entity: set(),
+        parameters=lambda entity: {},
+        options=options,
+        progress=progress,
+    )
