@@ -11,7 +11,7 @@ from typing import Literal
 
 import psycopg
 
-from ferry.db.failures import connect_failure
+from ferry.db.failures import connect_failure, remember_role
 from ferry.settings import Settings
 
 Side = Literal["source", "target"]
@@ -37,7 +37,7 @@ def connect(
 ) -> psycopg.Connection:
     """Open a connection to the `side` database, or raise its one-sentence ferry error."""
     try:
-        return psycopg.connect(
+        conn = psycopg.connect(
             conninfo,
             autocommit=autocommit,
             application_name=APPLICATION_NAME,
@@ -46,3 +46,6 @@ def connect(
         )
     except psycopg.Error as exc:
         raise connect_failure(exc, side, conninfo) from None
+    # A refused privilege is reported later without the role's name: remember who we are.
+    remember_role(side, conn.info.user)
+    return conn

@@ -97,8 +97,7 @@ def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseErr
     transient = is_transient_sqlstate(sqlstate) or isinstance(exc, psycopg.OperationalError)
     if sqlstate == "42501":
         return cls(
-            f"The {side} database refused {action}: missing privilege "
-            f"({_object_named(exc) or 'see the server log'}); grant it to ferry's user.",
+            f"The {side} database refused {action}: {privilege_problem(exc, side)}",
             sqlstate=sqlstate,
         )
     if sqlstate == "42P01":
@@ -139,11 +138,121 @@ def _sqlstate_name(sqlstate: str) -> str:
         return "unknown"
 
 
-def _object_named(exc: psycopg.Error) -> str | None:
-    """The quoted object name in a server message (relation, schema, function), if any.
+# The server's own wording of errors that name an object; names are taken from these only.
+_OBJECT_WORDING = (
+    re.compile(r'relation "(?P<name>[^"]+)" does not exist'),
+    re.compile(r'could not obtain lock on (?:row in )?relation "(?P<name>[^"]+)"'),
+)
 
-    Only the text inside the first pair of double quotes is taken: for privilege and undefined
-    object errors that is an object name, never a row value.
+
+def _object_named(exc: psycopg.Error) -> str | None:
+    """The object a server message names, if the message is in PostgreSQL's own wording.
+
+    A trigger or a check function can raise any SQLSTATE (42501, 42P01, ...) with any text,
+    and that text may quote row values (health data): only whole messages in the server's
+    fixed wording are parsed, so free text is never copied, not even between quotes.
     """
-    match = re.search(r'"([^"]+)"', exc.diag.message_primary or "")
-    return match.group(1) if match else None
+    message = exc.diag.message_primary or ""
+    for wording in _OBJECT_WORDING:
+        if match := wording.fullmatch(message):
+            return match["name"]
+    return None
+
+
+# --- refused privileges (SQLSTATE 42501) -------------------------------------------------------
+
+# psycopg's statement errors do not say which role ran the statement. One ferry process logs in
+# to each side as one role, so the role seen when a connection opened is the one refused.
+_ROLES: dict[str, str] = {}
+
+# PostgreSQL's aclcheck wording: "permission denied for table dispatch_task" (names unquoted).
+_DENIED = re.compile(
+    r"permission denied for (?P<kind>table|view|materialized view|foreign table|sequence|"
+    r"schema|database|function|procedure|type|language) (?P<name>.+)"
+)
+_DENIED_TEMP = re.compile(
+    r'permission denied to create temporary tables in database "(?P<name>[^"]+)"'
+)
+_ROW_SECURITY = re.compile(
+    r'new row violates row-level security policy (?:"[^"]+" )?for table "(?P<name>[^"]+)"'
+)
+_NOT_OWNER = re.compile(
+    r"must be owner of (?P<kind>table|view|schema|sequence|function|database) (?P<name>.+)"
+)
+_TABLE_KINDS = frozenset({"table", "view", "materialized view", "foreign table"})
+# What ferry does with each kind of object on each side (it only ever reads the source).
+_NEEDED = {
+    ("source", "table"): ("SELECT",),
+    ("target", "table"): ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    ("source", "schema"): ("USAGE",),
+    ("target", "schema"): ("USAGE", "CREATE"),
+    ("source", "database"): ("CONNECT",),
+    ("target", "database"): ("CREATE",),
+    ("source", "sequence"): ("SELECT",),
+    ("target", "sequence"): ("USAGE",),
+    ("source", "function"): ("EXECUTE",),
+    ("target", "function"): ("EXECUTE",),
+}
+
+
+def remember_role(side: str, role: str | None) -> None:
+    """Note the role a new connection to `side` logged in as, for privilege sentences."""
+    if role:
+        _ROLES[side] = role
+
+
+def privilege_problem(exc: psycopg.Error, side: str) -> str:
+    """Who lacks which privilege on what, and the GRANT that fixes it (SQLSTATE 42501).
+
+    PostgreSQL names the object but not the privilege it checked. ferry knows what it does to
+    each kind of object on each side (it only reads the source), so the sentence names the
+    privileges that object needs there.
+    """
+    role = _ROLES.get(side)
+    who = f'user "{role}"' if role else f"the user of {_ENV_NAME.get(side, 'the URL')}"
+    grantee = f'"{role}"' if role else "that user"
+    message = exc.diag.message_primary or ""
+    if match := _DENIED.fullmatch(message):
+        return _denied(match["kind"], match["name"], side, who, grantee)
+    if match := _DENIED_TEMP.fullmatch(message):
+        return (
+            f"{who} may not create temporary tables in database {match['name']} (ferry stages "
+            f"batches in them); grant it with GRANT TEMPORARY ON DATABASE "
+            f"{_ident(match['name'])} TO {grantee}."
+        )
+    if match := _ROW_SECURITY.fullmatch(message):
+        return (
+            f"table {match['name']} has row-level security and no policy lets {who} write it; "
+            "run ferry as a role with BYPASSRLS, or as the table's owner (without FORCE ROW "
+            "LEVEL SECURITY)."
+        )
+    if match := _NOT_OWNER.fullmatch(message):
+        return f"{who} must own {match['kind']} {match['name']} to do that; run ferry as its owner."
+    # Not the server's wording (a trigger may raise 42501 with a text quoting row values).
+    return (
+        f"{who} lacks a privilege (the server's message is withheld: it may quote row values); "
+        "the server log names the object."
+    )
+
+
+def _denied(kind: str, name: str, side: str, who: str, grantee: str) -> str:
+    """The sentence for "permission denied for <kind> <name>"."""
+    needed = _NEEDED.get((side, "table" if kind in _TABLE_KINDS else kind))
+    if needed is None:
+        return f"{who} lacks a privilege on {kind} {name}; grant it to {grantee}."
+    listed = ", ".join(needed)
+    on = _ident(name) if kind in _TABLE_KINDS else f"{kind.upper()} {_ident(name)}"
+    grant = f"GRANT {listed} ON {on} TO {grantee}"
+    if len(needed) == 1:
+        return f"{who} lacks {listed} on {kind} {name}; grant it with {grant}."
+    return (
+        f"{who} lacks one of the privileges ferry needs on {kind} {name} ({listed}); "
+        f"grant them with {grant}."
+    )
+
+
+def _ident(name: str) -> str:
+    """`name` as typed in a GRANT statement: quoted only where it must be."""
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,275 @@
+"""Neither a password nor a patient's data leaves the databases through ferry.
+
+Both URLs carry a password (one as a URL, one as key=value), and unique markers are planted in
+patients' names and emails, order notes, treatment plan notes and messages of the legacy data.
+One world is migrated (a marked value breaks a target constraint, so a row is quarantined),
+validated, shown and rolled back; another fails because a target trigger refuses marked rows
+with a message quoting them. Then no marker and no password may appear in anything ferry
+printed, in any file it left, or in its state tables; only the target's own tables hold the
+values (which proves the markers went through ferry).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from ferry.db.urls import is_url
+from ferry.errors import ExitCode
+from tests.cli.runner import Result, run_ferry
+from tests.conftest import create_database, drop_database
+
+MARKER = "MARKERzq7"  # planted in patient data; searched for case-insensitively
+OFFICE_MARKER = "OFFICEzq7"  # planted in office names, which offices deduplicate on
+
+PLANT = f"""
+UPDATE auth_user u SET first_name = '{MARKER}first' || u.id, last_name = '{MARKER}last' || u.id,
+       email = lower('{MARKER}mail') || u.id || '@example.org'
+  FROM dispatch_patient p
+ WHERE p.user_id = u.id AND p.id IN (SELECT id FROM dispatch_patient ORDER BY id LIMIT 30);
+UPDATE dispatch_instruction SET notes = '{MARKER}note' || id, scanner_notes = '{MARKER}scan' || id
+ WHERE id IN (SELECT id FROM dispatch_instruction ORDER BY id LIMIT 30);
+UPDATE dispatch_plan SET notes = '{MARKER}plan' || id
+ WHERE id IN (SELECT id FROM dispatch_plan ORDER BY id LIMIT 30);
+UPDATE dispatch_record SET text = '{MARKER}message' || id
+ WHERE id IN (SELECT id FROM dispatch_record ORDER BY id LIMIT 30);
+-- Breaks profiles_patient_suffix_format: the profile (with marked names) is quarantined.
+UPDATE dispatch_patient SET suffix = '{MARKER}S'
+ WHERE id = (SELECT min(id) FROM dispatch_patient);
+UPDATE dispatch_office SET name = '{OFFICE_MARKER}office' || id
+ WHERE id IN (SELECT id FROM dispatch_office ORDER BY id LIMIT 5);
+"""
+
+# A trigger of the target that refuses marked rows with a message, detail and hint quoting
+# them, under the SQLSTATE of a missing privilege (as row-level checks often do).
+REFUSE = f"""
+CREATE FUNCTION public.refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'patient "%" <%> may not be stored', NEW.first_name, NEW.email
+        USING ERRCODE = 'insufficient_privilege', DETAIL = NEW.last_name, HINT = NEW.email;
+END $$;
+CREATE TRIGGER refuse_marked BEFORE INSERT ON profiles FOR EACH ROW
+    WHEN (NEW.first_name LIKE '{MARKER}%') EXECUTE FUNCTION public.refuse_marked();
+"""
+
+# Target columns the markers must reach when ferry migrates them (the test's own guard).
+REACHED = {
+    "profiles": "first_name",
+    "orders": "notes",
+    "treatment_plans": "plan_notes",
+    "messages": "content",
+    "offices": "name",
+}
+
+
+@dataclass
+class Evidence:
+    """Everything ferry produced in both worlds, gathered once for the module's tests."""
+
+    password: str
+    results: dict[str, Result] = field(default_factory=dict)
+    state: dict[str, str] = field(default_factory=dict)  # ferry.* tables, as text
+    files: dict[str, str] = field(default_factory=dict)  # every file left in the work dirs
+    reached: dict[str, int] = field(default_factory=dict)  # marked target rows per table
+    quarantine_reasons: set[str] = field(default_factory=set)
+    failed_run_errors: list[str] = field(default_factory=list)
+
+
+def with_password(url: str, password: str, *, as_url: bool) -> str:
+    """The same database with `password` in it: in the URL's authority, or as key=value."""
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    if as_url and is_url(url):
+        parts = urlsplit(url)
+        user = params.get("user") or "postgres"
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{user}:{password}@{host}"))
+    return psycopg.conninfo.make_conninfo(url, password=password)
+
+
+def dump_state(url: str) -> str:
+    """Every row of every table in schema ferry, as JSON text, one line per row."""
+    with psycopg.connect(url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'ferry' ORDER BY 1"
+            )
+        ]
+        lines = []
+        for table in tables:
+            query = sql.SQL("SELECT to_jsonb(t)::text FROM {} t").format(
+                sql.Identifier("ferry", table)
+            )
+            lines += [f"{table} {row[0]}" for row in conn.execute(query)]
+    return "\n".join(lines)
+
+
+def marked_rows(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        return {
+            table: conn.execute(
+                sql.SQL("SELECT count(*) FROM {} WHERE {} ILIKE %s").format(
+                    sql.Identifier(table), sql.Identifier(column)
+                ),
+                (f"%{OFFICE_MARKER if table == 'offices' else MARKER}%",),
+            ).fetchone()[0]
+            for table, column in REACHED.items()
+        }
+
+
+def read_files(*roots: Path) -> dict[str, str]:
+    return {
+        str(path): path.read_bytes().decode("utf-8", errors="replace")
+        for root in roots
+        if root.exists()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def run_all(
+    evidence: Evidence, world: str, cwd: Path, env: dict[str, str], *runs: tuple[str, ...]
+) -> None:
+    """Run each command in `cwd` with a state dir inside it; results under "world: args"."""
+    for args in runs:
+        evidence.results[f"{world}: {' '.join(args)}"] = run_ferry(
+            "--state-dir", str(cwd / "state"), *args, cwd=cwd, env=env, timeout=180
+        )
+
+
+@pytest.fixture(scope="module")
+def evidence(
+    server_url: str,
+    legacy_template: str,
+    target_template: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Evidence]:
+    """Migrate, validate, show and roll back one world; fail a run in another."""
+    password = psycopg.conninfo.conninfo_to_dict(server_url).get("password") or (
+        f"Pw{uuid.uuid4().hex[:12]}Zq7"
+    )
+    evidence = Evidence(password)
+    suffix = uuid.uuid4().hex[:8]
+    names = [f"ferry_sec_{kind}_{suffix}" for kind in ("src", "tgt", "bad")]
+    try:
+        source = create_database(server_url, names[0], legacy_template)
+        target = create_database(server_url, names[1], target_template)
+        refusing = create_database(server_url, names[2], target_template)
+        with psycopg.connect(source) as conn:
+            conn.execute(PLANT)
+        with psycopg.connect(refusing) as conn:
+            conn.execute(REFUSE)
+        source_url = with_password(source, password, as_url=True)
+        cwd = tmp_path_factory.mktemp("secrets")
+        env = {
+            "FERRY_SOURCE_URL": source_url,
+            "FERRY_TARGET_URL": with_password(target, password, as_url=False),
+        }
+        run_all(evidence, "ok", cwd, env, ("config",), ("check",), ("plan", "all"))
+        run_all(evidence, "ok", cwd, env, ("migrate", "all"), ("status",), ("status", "--json"))
+        run_all(evidence, "ok", cwd, env, ("validate", "final"), ("--debug", "status"))
+        evidence.reached = marked_rows(target)
+        evidence.state["migrated"] = dump_state(target)
+        with psycopg.connect(target) as conn:
+            evidence.quarantine_reasons = {
+                row[0] for row in conn.execute("SELECT reason FROM ferry.quarantine")
+            }
+        run_all(evidence, "ok", cwd, env, ("--debug", "rollback", "all"))
+        evidence.state["rolled back"] = dump_state(target)
+        failing = {**env, "FERRY_TARGET_URL": with_password(refusing, password, as_url=True)}
+        run_all(
+            evidence, "refusing", cwd, failing, ("migrate", "all"), ("--debug", "migrate", "all")
+        )
+        evidence.state["failed"] = dump_state(refusing)
+        with psycopg.connect(refusing) as conn:
+            evidence.failed_run_errors = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT error_message FROM ferry.runs WHERE status = 'failed'"
+                )
+            ]
+        evidence.files = read_files(cwd)
+        yield evidence
+    finally:
+        for name in names:
+            drop_database(server_url, name)
+
+
+def leaks(text: str, evidence: Evidence) -> list[str]:
+    """What of the secrets `text` holds (markers compared case-insensitively)."""
+    found = [MARKER] if MARKER.lower() in text.lower() else []
+    return found + ([evidence.password] if evidence.password in text else [])
+
+
+def test_the_secrets_went_through_ferry(evidence: Evidence) -> None:
+    """Guard: markers reached the target and one quarantined a row, the password was in the
+    settings, and the refusing world's run failed as planned and recorded why; without this
+    the other tests would prove nothing."""
+    assert all(count > 0 for count in evidence.reached.values()), evidence.reached
+    assert "constraint:profiles_patient_suffix_format" in evidence.quarantine_reasons
+    config = evidence.results["ok: config"].stdout
+    assert ":***@" in config and "password=***" in config, config
+    for name, result in evidence.results.items():
+        expected = ExitCode.TARGET if name.startswith("refusing") else ExitCode.OK
+        assert result.exit_code == expected, (name, result.output)
+    refused = evidence.results["refusing: migrate all"].stderr
+    assert "The target database refused loading profiles" in refused, refused
+    assert "Traceback" in evidence.results["refusing: --debug migrate all"].stderr
+    assert evidence.failed_run_errors and all(evidence.failed_run_errors)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ok: config",
+        "ok: check",
+        "ok: plan all",
+        "ok: migrate all",
+        "ok: status",
+        "ok: status --json",
+        "ok: validate final",
+        "ok: --debug status",
+        "ok: --debug rollback all",
+        "refusing: migrate all",
+        "refusing: --debug migrate all",
+    ],
+)
+def test_nothing_printed_holds_a_secret(evidence: Evidence, command: str) -> None:
+    result = evidence.results[command]
+    assert result.output.strip(), command  # something was printed, and it was read
+    assert leaks(result.output, evidence) == [], result.output
+
+
+@pytest.mark.parametrize("moment", ["migrated", "rolled back", "failed"])
+def test_ferry_state_tables_hold_no_secret(evidence: Evidence, moment: str) -> None:
+    """ids, reasons, counts and sentences only: the quarantined row's values stay out."""
+    dump = evidence.state[moment]
+    assert "runs {" in dump and "migration_control {" in dump, dump[:500]
+    offending = [line for line in dump.splitlines() if leaks(line, evidence)]
+    assert offending == [], offending[:5]
+
+
+def test_no_file_left_behind_holds_a_secret(evidence: Evidence) -> None:
+    """The state dir and the working directory (logs or reports, if ferry ever writes any)."""
+    offending = [path for path, text in evidence.files.items() if leaks(text, evidence)]
+    assert offending == []
+
+
+def test_mappings_keep_no_office_address(evidence: Evidence) -> None:
+    """Offices deduplicate on their normalised name and address: the mappings keep a digest
+    of that key, never the key itself (the guard shows office keys were recorded)."""
+    office_mappings = [
+        line
+        for line in evidence.state["migrated"].splitlines()
+        if line.startswith("migration_mappings ") and '"entity": "offices"' in line
+    ]
+    assert office_mappings and all('"dedup_key": "' in line for line in office_mappings)
+    offending = [line for line in office_mappings if OFFICE_MARKER.lower() in line.lower()]
+    assert offending == [], offending[:3]
