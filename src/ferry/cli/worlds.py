@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ferry import api
+from ferry.brius import legacy
 from ferry.cli.console import out_console
 from ferry.cli.context import state
 
@@ -41,6 +42,50 @@ def legacy_generate(
         table.add_row(name, f"{rows:,}")
     out_console.print(table)
     out_console.print(f"{report.total_rows:,} rows in {report.seconds:.1f} s")
+
+
+@legacy_app.command("mutate")
+def legacy_mutate(
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Random seed of the period: the same seed on the same data gives the same"
+            " changes; a seed already played is refused."
+        ),
+    ],
+    scale: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            max=50.0,
+            help="Scale of the generated data (default: the one it was generated at; another"
+            " value is refused).",
+        ),
+    ] = None,
+) -> None:
+    """Play one period (a quarter) of the lab's life on the legacy data: new, edited and
+    deleted rows, late parents; record them in schema synthetic for differential sync."""
+    report = _mutate(seed=seed, scale=scale)
+    table = Table("table", "inserted", "updated", "deleted", title=f"legacy period {report.period}")
+    for name, kinds in report.counts.items():
+        table.add_row(name, *(f"{kinds[k]:,}" for k in ("insert", "update", "delete")))
+    out_console.print(table)
+    totals = report.totals
+    out_console.print(
+        f"period {report.period} (seed {report.seed}), {report.starts_at:%Y-%m-%d} to"
+        f" {report.ends_at:%Y-%m-%d}: {totals['insert']:,} inserted, {totals['update']:,}"
+        f" updated, {totals['delete']:,} deleted, {report.healed:,} references healed,"
+        f" {report.outcome_changes:,} owed outcomes changed in {report.seconds:.1f} s"
+    )
+
+
+def _mutate(*, seed: int, scale: float | None) -> legacy.MutationReport:
+    """Open the source as every legacy command does (ferry.api.legacy_* would be its home)."""
+    with api.open_database(state.settings(), "source", "mutating legacy data") as conn:
+        legacy.install_schema(conn)
+        report = legacy.mutate(conn, seed=seed, scale=scale)
+        conn.commit()
+        return report
 
 
 @target_app.command("create")

@@ -58,9 +58,8 @@ CREATE TABLE IF NOT EXISTS synthetic.outcome_change (
 -- The owed outcome of every row that is not migrated as is, as one comparable text.
 CREATE OR REPLACE VIEW synthetic.owed AS
 SELECT o.entity, o.source_table, o.legacy_id,
-       CASE WHEN o.outcome = 'fix'
-            THEN 'fix:' || (SELECT string_agg(f.fix, ',' ORDER BY f.fix) FROM synthetic.expected_fix AS f
-                            WHERE f.entity = o.entity AND f.source_table = o.source_table
-                              AND f.legacy_id = o.legacy_id)
-            ELSE o.outcome || ':' || o.reason END AS owed
-FROM synthetic.expected_outcome AS o;
+       CASE WHEN o.outcome = 'fix' THEN 'fix:' || f.fixes ELSE o.outcome || ':' || o.reason END AS owed
+FROM synthetic.expected_outcome AS o
+LEFT JOIN (SELECT entity, source_table, legacy_id, string_agg(fix, ',' ORDER BY fix) AS fixes
+           FROM synthetic.expected_fix GROUP BY entity, source_table, legacy_id) AS f
+  ON f.entity = o.entity AND f.source_table = o.source_table AND f.legacy_id = o.legacy_id;

@@ -1,0 +1,257 @@
+"""The edits the legacy application makes to existing rows during a period.
+
+Each kind of edit is declared once (table, share of the eligible rows, which rows, what it
+sets) and applied by one set-based statement that also keeps the row's image from before the
+period (m_before) and logs the event (m_event); mutation_log.py later turns images into the
+changed columns. Some edits exist only for a row comparison to see (tables without updated_at:
+a task completed, a payment corrected, a file renamed); in tables with updated_at the period
+stamps it afterwards, as Django's auto_now would. An edit that creates or cures a pathology
+keeps synthetic.pathology in step, so the ground truth can still name every row-level cause.
+
+Only rows that existed before the period and carry no pathology of their own are edited
+(unless the edit is the cure of one), so no recorded class goes stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+
+@dataclass(frozen=True)
+class Change:
+    """One kind of edit: `assignments` (a SET list over the old row `t`) applied to
+    max(minimum, round(rate x eligible rows)) rows picked by a seeded shuffle."""
+
+    name: str
+    table: str
+    rate: float
+    minimum: int
+    eligible: str
+    assignments: str
+    adds: tuple[str, str] | None = None  # pathology (class, detail) the edit introduces
+    cures: str | None = None  # pathology class the edit removes
+
+
+# SQL fragments: `t` is the row before the edit; the random stream of a value is named after
+# the edit; `synthetic.param('period')` makes a period's new values differ from older ones.
+_U = "synthetic.r('mutate.{}.v', t.id)"
+_CLEAN = (
+    "NOT EXISTS (SELECT 1 FROM synthetic.pathology AS x"
+    " WHERE x.source_table = '{table}' AND x.legacy_id = t.id)"
+)
+_PATIENT_USER = (
+    "EXISTS (SELECT 1 FROM dispatch_patient AS p WHERE p.user_id = t.id)"
+    " AND t.id NOT IN (SELECT id FROM synthetic.doctor_candidate)"
+)
+_PERIOD = "synthetic.param('period')::integer"
+
+
+def _clean(table: str) -> str:
+    return _CLEAN.format(table=table)
+
+
+CHANGES: tuple[Change, ...] = (
+    Change(
+        "user_renamed", "auth_user", 0.005, 2,
+        f"{_PATIENT_USER} AND {_clean('auth_user')}",
+        "last_name = synthetic.pick(synthetic.pool('last_name'), "
+        + _U.format("user_renamed") + ") || '-' || t.last_name",
+    ),
+    Change(
+        "email_changed", "auth_user", 0.01, 2,
+        f"{_PATIENT_USER} AND {_clean('auth_user')}",
+        f"email = split_part(t.email, '@', 1) || '.' || {_PERIOD} || '@'"
+        " || synthetic.pick(synthetic.pool('mail_domain'), " + _U.format("email_changed") + ")",
+    ),
+    Change(
+        "email_made_invalid", "auth_user", 0.001, 2,
+        f"{_PATIENT_USER} AND {_clean('auth_user')}",
+        "email = regexp_replace(t.email, '\\.', ' ')",
+        adds=("invalid_email", "inner_space"),
+    ),
+    Change(
+        "email_corrected", "auth_user", 0.2, 1,
+        "EXISTS (SELECT 1 FROM synthetic.pathology AS x WHERE x.source_table = 'auth_user'"
+        " AND x.legacy_id = t.id AND x.class = 'invalid_email')",
+        f"email = 'user' || t.id || '.' || {_PERIOD} || '@'"
+        " || synthetic.pick(synthetic.pool('mail_domain'), " + _U.format("email_corrected") + ")",
+        cures="invalid_email",
+    ),
+    Change(
+        "logged_in", "auth_user", 0.05, 2,
+        "t.is_active AND t.last_login IS NOT NULL",
+        "last_login = synthetic.period_at(" + _U.format("logged_in") + ")",
+    ),
+    Change(
+        "patient_status_changed", "dispatch_patient", 0.05, 2,
+        f"NOT t.archived AND t.status IN (1, 2, 4) AND {_clean('dispatch_patient')}",
+        "status = CASE t.status WHEN 1 THEN 4 WHEN 4 THEN 2 ELSE 1 END",
+    ),
+    Change(
+        "patient_archived", "dispatch_patient", 0.02, 2,
+        f"NOT t.archived AND {_clean('dispatch_patient')}",
+        "archived = true, status = 10",
+        adds=("archived_patient", "archived"),
+    ),
+    Change(
+        "patient_suffix_set", "dispatch_patient", 0.1, 1,
+        "EXISTS (SELECT 1 FROM synthetic.pathology AS x WHERE x.source_table = 'dispatch_patient'"
+        " AND x.legacy_id = t.id AND x.class = 'null_suffix')",
+        "suffix = lpad(((t.id * 7) % 100)::text, 2, '0')"
+        " || chr(65 + synthetic.ri('mutate.patient_suffix_set.a', t.id, 26))"
+        " || chr(65 + synthetic.ri('mutate.patient_suffix_set.b', t.id, 26))",
+        cures="null_suffix",
+    ),
+    Change(
+        "patient_transferred", "dispatch_patient", 0.005, 2,
+        "t.doctor_id IN (SELECT id FROM synthetic.migrated_doctor)"
+        f" AND {_clean('dispatch_patient')}",
+        "doctor_id = (SELECT d.id FROM synthetic.migrated_doctor AS d WHERE d.id <> t.doctor_id"
+        " ORDER BY synthetic.r('mutate.patient_transferred.v', d.id + t.id), d.id LIMIT 1)",
+    ),
+    Change(
+        "order_status_changed", "dispatch_instruction", 0.05, 2,
+        f"NOT t.deleted AND t.status IN (0, 1, 2) AND {_clean('dispatch_instruction')}",
+        "status = CASE t.status WHEN 0 THEN 1 WHEN 1 THEN 2 ELSE 4 END",
+    ),
+    Change(
+        "order_soft_deleted", "dispatch_instruction", 0.002, 2,
+        f"NOT t.deleted AND {_clean('dispatch_instruction')}",
+        "deleted = true",
+        adds=("soft_deleted", "deleted"),
+    ),
+    Change(
+        "order_notes_edited", "dispatch_instruction", 0.01, 2,
+        f"NOT t.deleted AND {_clean('dispatch_instruction')}",
+        "notes = concat_ws(' ', t.notes, synthetic.pick(synthetic.pool('phrase'), "
+        + _U.format("order_notes_edited") + "))",
+    ),
+    Change(
+        "task_completed", "dispatch_task", 0.1, 2,
+        f"NOT t.checked AND {_clean('dispatch_task')}",
+        "checked = true, done_at = synthetic.period_at(" + _U.format("task_completed") + ")",
+    ),
+    Change(
+        "task_reassigned", "dispatch_task", 0.002, 2,
+        f"t.actor_id IN (SELECT id FROM auth_user) AND {_clean('dispatch_task')}",
+        "actor_id = (SELECT a.id FROM s_pool AS sp, unnest(sp.ids) AS a(id)"
+        " WHERE sp.name = 'technician' AND a.id <> t.actor_id"
+        " ORDER BY synthetic.r('mutate.task_reassigned.v', a.id + t.id), a.id LIMIT 1)",
+    ),
+    Change(
+        "payment_corrected", "dispatch_payment", 0.01, 2,
+        f"t.paid AND NOT t.canceled AND NOT t.free AND t.subtotal_price > 0"
+        f" AND {_clean('dispatch_payment')}",
+        "subtotal_price = {new}, tax_value = {tax}, total_price = {new} + {tax},"
+        " paid_price = {new} + {tax}".format(
+            new="(t.subtotal_price + {d})", tax="round((t.subtotal_price + {d}) * t.tax_rate, 2)"
+        ).format(d="round((5 + 95 * " + _U.format("payment_corrected") + ")::numeric, 2)"),
+    ),
+    Change(
+        "payment_canceled", "dispatch_payment", 0.002, 2,
+        f"t.paid AND NOT t.canceled AND {_clean('dispatch_payment')}",
+        "canceled = true, paid = false, paid_price = 0",
+    ),
+    Change(
+        "file_renamed", "dispatch_file", 0.005, 2,
+        _clean("dispatch_file"),
+        f"name = regexp_replace(t.name, '(\\.[^.]*)$', '_v' || ({_PERIOD} + 1) || '\\1')",
+    ),
+    Change(
+        "file_double_extension", "dispatch_file", 0.0005, 2,
+        _clean("dispatch_file"),
+        "name = t.name || t.ext",
+        adds=("double_extension", "name"),
+    ),
+    Change(
+        "office_phone_changed", "dispatch_office", 0.02, 1,
+        "true",
+        f"phone = '+1 555 ' || (300 + {_PERIOD}) || ' ' || lpad(t.id::text, 4, '0')",
+    ),
+    Change(
+        "office_invalidated", "dispatch_office", 0.005, 1,
+        f"t.valid AND {_clean('dispatch_office')}"
+        " AND t.id NOT IN (SELECT detail::integer FROM synthetic.pathology"
+        " WHERE class = 'duplicate_office')",
+        "valid = false",
+        adds=("invalid_office", "valid"),
+    ),
+    Change(
+        "comment_edited", "dispatch_comment", 0.01, 2,
+        f"NOT synthetic.blank(t.text) AND {_clean('dispatch_comment')}",
+        "text = t.text || ' (edited)'",
+    ),
+    Change(
+        "message_blanked", "dispatch_record", 0.001, 2,
+        f"t.type <> 7 AND t.target_type_id IN (11, 58) AND NOT synthetic.blank(t.text)"
+        f" AND {_clean('dispatch_record')}",
+        "text = ''",
+        adds=("blank_text", "text"),
+    ),
+    Change(
+        "agent_edited", "dispatch_agent", 0.5, 1,
+        "true",
+        f"phone = '+1 555 ' || (200 + {_PERIOD}) || ' ' || lpad(t.id::text, 4, '0')",
+    ),
+)  # fmt: skip
+
+
+def apply_changes(conn: psycopg.Connection, changes: tuple[Change, ...] = CHANGES) -> None:
+    """Apply every declared edit to rows that existed before the period (not new ones)."""
+    for change in changes:
+        conn.execute(_statement(change))
+        if change.adds:
+            conn.execute(
+                "INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)"
+                " SELECT source_table, legacy_id, %s, %s FROM m_event WHERE note = %s"
+                " ON CONFLICT DO NOTHING",
+                (*change.adds, change.name),
+            )
+        if change.cures:
+            conn.execute(
+                "DELETE FROM synthetic.pathology AS p USING m_event AS e"
+                " WHERE e.note = %s AND p.source_table = e.source_table"
+                " AND p.legacy_id = e.legacy_id AND p.class = %s",
+                (change.name, change.cures),
+            )
+
+
+def _statement(change: Change) -> sql.Composed:
+    """Pick, keep the before image, update and log, in one statement (one snapshot)."""
+    return sql.SQL(
+        """
+        WITH eligible AS (
+            SELECT t.id FROM {table} AS t
+            WHERE NOT EXISTS (SELECT 1 FROM m_event AS e
+                              WHERE e.source_table = {name} AND e.legacy_id = t.id
+                                AND e.kind = 'insert')
+              AND ({eligible})
+        ), chosen AS (
+            SELECT id FROM eligible
+            ORDER BY synthetic.r({label}, id), id
+            LIMIT greatest({minimum}, round({rate} * (SELECT count(*) FROM eligible)))
+        ), kept AS (
+            INSERT INTO m_before (source_table, legacy_id, image)
+            SELECT {name}, t.id, to_jsonb(t) FROM {table} AS t JOIN chosen AS c ON c.id = t.id
+            ON CONFLICT DO NOTHING
+        ), changed AS (
+            UPDATE {table} AS t SET {assignments}
+            FROM chosen AS c WHERE t.id = c.id
+            RETURNING t.id
+        )
+        INSERT INTO m_event (source_table, legacy_id, kind, note)
+        SELECT {name}, id, 'update', {note} FROM changed
+        """
+    ).format(
+        table=sql.Identifier(change.table),
+        name=sql.Literal(change.table),
+        eligible=sql.SQL(change.eligible),
+        label=sql.Literal(f"mutate.{change.name}"),
+        minimum=sql.Literal(change.minimum),
+        rate=sql.Literal(change.rate),
+        assignments=sql.SQL(change.assignments),
+        note=sql.Literal(change.name),
+    )
