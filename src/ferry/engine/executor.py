@@ -283,7 +283,6 @@ def _one_batch(
     row), so that a batch retried after a failure starts exactly where the last committed one
     ended.
     """
-    target = ctx.session.target()
     after = on_database(
         "target", "reading the checkpoint", lambda: _checkpoint(ctx, entity, key_range)
     )
@@ -296,39 +295,58 @@ def _one_batch(
         return None
     _check_keys(entity, rows, after)
     staged = [shaper.shape(row) for row in rows]
-    record = partial(
-        control.BatchRecord,
-        ctx.run_id,
-        entity.name,
-        ctx.operation,
-        key_from=after,
-        checkpoint=int(rows[-1][0]),
-        started_at=datetime.now(UTC),
-    )
+    last = int(rows[-1][0])
 
-    def load() -> BatchCounts:
-        with target.transaction():
-            batch = next(batches)
-            counts = BatchLoader(target, entity, table).load(staged, ctx.run_id, batch)
-            if key_range.number is not None:
-                slices.advance(
-                    target.cursor(), entity.name, ctx.operation, key_range.number, int(rows[-1][0])
-                )
-            control.record_batch(
-                target.cursor(),
-                record(
-                    batch=batch,
-                    processed=counts.processed,
-                    migrated=counts.migrated,
-                    quarantined=counts.quarantined,
-                    skipped=counts.skipped,
-                ),
-            )
-        return counts
+    def advance_slice(cur: psycopg.Cursor) -> None:
+        if key_range.number is not None:
+            slices.advance(cur, entity.name, ctx.operation, key_range.number, last)
 
     # The action names the target table: a lock timeout's diagnostics carry no table name, and
     # the operator needs to know which table another session holds.
-    return on_database("target", f"loading {entity.name} into {table.schema}.{table.name}", load)
+    return on_database(
+        "target",
+        f"loading {entity.name} into {table.schema}.{table.name}",
+        lambda: commit_batch(
+            ctx, entity, table, staged, next(batches), key_from=after, also=advance_slice
+        ),
+    )
+
+
+def commit_batch(
+    ctx: RunContext,
+    entity: Entity,
+    table: TargetTable,
+    staged: list[tuple],
+    batch: int,
+    *,
+    key_from: int | None,
+    also: Callable[[psycopg.Cursor], None] | None = None,
+) -> BatchCounts:
+    """Load shaped rows and record the batch (and whatever `also` writes) in one transaction:
+    the rows, their bookkeeping and the checkpoint (the batch's last key) commit together."""
+    target = ctx.session.target()
+    started = datetime.now(UTC)
+    with target.transaction():
+        counts = BatchLoader(target, entity, table).load(staged, ctx.run_id, batch)
+        if also is not None:
+            also(target.cursor())
+        control.record_batch(
+            target.cursor(),
+            control.BatchRecord(
+                ctx.run_id,
+                entity.name,
+                ctx.operation,
+                batch,
+                counts.processed,
+                counts.migrated,
+                counts.quarantined,
+                counts.skipped,
+                key_from,
+                int(staged[-1][0]),
+                started,
+            ),
+        )
+    return counts
 
 
 def _checkpoint(ctx: RunContext, entity: Entity, key_range: KeyRange) -> int | None:

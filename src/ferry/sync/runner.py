@@ -24,16 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
-from ferry.engine.executor import EntityResult, RunContext, migrate_entity
+from ferry.engine.executor import EntityResult, RunContext, commit_batch, migrate_entity
 from ferry.engine.guard import guarded
-from ferry.engine.load import BatchLoader
 from ferry.engine.runner import RunOptions, RunResult, catalogue_fingerprint, run_plan
 from ferry.engine.session import RunSession
 from ferry.engine.source import changed_since, with_keys
@@ -114,28 +113,9 @@ def reload_keys(
             )
             if not rows:
                 return
-            target = ctx.session.target()
-            started = datetime.now(UTC)
-            with target.transaction():
-                batch = control.next_batch_number(target, ctx.run_id, entity.name)
-                staged = [shaper.shape(row) for row in rows]
-                counts = BatchLoader(target, entity, table).load(staged, ctx.run_id, batch)
-                control.record_batch(
-                    target.cursor(),
-                    control.BatchRecord(
-                        ctx.run_id,
-                        entity.name,
-                        ctx.operation,
-                        batch,
-                        counts.processed,
-                        counts.migrated,
-                        counts.quarantined,
-                        counts.skipped,
-                        None,
-                        int(rows[-1][0]),
-                        started,
-                    ),
-                )
+            batch = control.next_batch_number(ctx.session.target(), ctx.run_id, entity.name)
+            staged = [shaper.shape(row) for row in rows]
+            counts = commit_batch(ctx, entity, table, staged, batch, key_from=None)
             result.add(counts)
             ctx.progress.batch_done(entity.name, 0, counts.migrated, counts.quarantined, 0)
 
