@@ -1,6 +1,7 @@
 """Coercions are total (a value, a fix or a rejection; never an exception) and stable."""
 
 import json
+import re
 from decimal import Decimal
 
 from hypothesis import given
@@ -11,12 +12,15 @@ from ferry.catalog.spec import CodeMap
 from ferry.engine.outcome import Fixed, Rejected
 
 texts = st.one_of(st.none(), st.text(), st.from_regex(r"-?\d{1,4}(\.\d{1,6})?", fullmatch=True))
+amount = coerce.money("amount")
 COERCIONS = [
     coerce.blank_is_null,
     coerce.email,
     coerce.name_or_unknown,
     coerce.fraction_rate,
     coerce.json_document,
+    coerce.country,
+    amount,
 ]
 
 
@@ -37,6 +41,8 @@ def test_coercions_are_idempotent_on_their_own_output(text) -> None:
         coerce.email,
         coerce.name_or_unknown,
         coerce.json_document,
+        coerce.country,
+        amount,
     ):
         first = function(text)
         if isinstance(first, Rejected):
@@ -130,3 +136,98 @@ def test_file_name_examples() -> None:
     assert coerce.file_name("scan_l.stl", ".stl") == "scan_l.stl"
     assert coerce.file_name("photo.jpg", "") == "photo.jpg"
     assert coerce.file_name(None, ".stl") is None
+
+
+# PostgreSQL's `~` on the target's CHECK: `$` is the end of the text, never before a newline.
+TARGET_EMAIL_CHECK = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+@given(st.one_of(st.text(), st.from_regex(coerce.EMAIL_FORMAT).map(lambda t: t + "\n")))
+def test_email_output_passes_the_targets_check_as_postgresql_reads_it(text) -> None:
+    result = value_of(coerce.email(text))
+    assert result is None or TARGET_EMAIL_CHECK.fullmatch(result)
+
+
+def test_email_with_a_final_newline_is_trimmed_not_refused_later() -> None:
+    assert coerce.email("jo@x.com\n") == Fixed("jo@x.com", "email_trimmed")
+
+
+SNOWMAN = "\u2603"
+numbers = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.from_regex(r"-?\d{1,14}(\.\d{1,4})?([eE][-+]?\d{1,3})?", fullmatch=True),
+    st.text(),
+)
+
+
+@given(st.one_of(st.none(), numbers))
+def test_money_keeps_exact_amounts_as_written_and_rejects_the_rest(text) -> None:
+    result = amount(text)
+    if isinstance(result, Rejected):
+        assert result.reason == "invalid_amount" and result.message.startswith("amount ")
+        return
+    assert result == text  # never rewritten: what is written is the source's own text
+    if text is not None:
+        value = Decimal(text)
+        assert value.is_finite() and abs(value) < Decimal(10) ** 10
+        assert value == value.quantize(Decimal("0.01"))
+
+
+@given(st.text())
+def test_rejection_messages_never_quote_the_value(text) -> None:
+    marked = SNOWMAN + text
+    for function in COERCIONS:
+        result = function(marked)
+        if isinstance(result, Rejected):
+            assert SNOWMAN not in result.reason + result.message, function.__name__
+
+
+def test_money_examples() -> None:
+    assert amount("12.50") == "12.50"
+    assert amount("-0.01") == "-0.01"  # the target's CHECK decides on signs
+    assert amount("99999999.99") == "99999999.99"
+    assert amount(None) is None
+    for text, problem in (
+        ("NaN", "is not a finite number"),
+        ("Infinity", "is not a finite number"),
+        ("1.005", "has a fraction of a cent"),
+        ("12345678901.23", "has more than 10 digits before the decimal point"),
+        ("twelve", "is not a number"),
+    ):
+        assert amount(text) == Rejected("invalid_amount", f"amount {problem}"), text
+
+
+def test_json_postgresql_would_refuse_is_kept_raw() -> None:
+    """Python's parser reads each of these; PostgreSQL's jsonb refuses them."""
+    for text in (
+        '{"a": "\\ud800"}',  # lone surrogate escape
+        '["\\udc00\\ud800"]',  # surrogates in the wrong order
+        '{"a": 1e999999}',  # beyond numeric
+        "[1e131072]",  # more digits before the point than numeric holds
+        "[1.5e-16383]",  # more digits after it
+        "[0e-20000]",  # even for zero
+        '{"a": "\\u0000", "a": 1}',  # a NUL under a key written twice
+        "NaN",
+        '{"a": Infinity}',
+    ):
+        once = coerce.json_document(text)
+        assert isinstance(once, Fixed) and json.loads(once.value) == {"raw": text}, text
+        assert coerce.json_document(once.value) == once.value
+
+
+def test_json_postgresql_stores_is_kept_as_written() -> None:
+    deep = '{"a": ' * 99 + "[1]" + "}" * 99
+    for text in (
+        deep,
+        '{"a": "\\ud83d\\ude00"}',
+        "[9.9e131071, 1e-16383, 0e200000]",
+        '"\\u00e9"',
+        "12",
+    ):
+        assert coerce.json_document(text) == text
+
+
+def test_json_too_deep_for_python_is_kept_raw() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    once = coerce.json_document(deep)
+    assert isinstance(once, Fixed) and json.loads(once.value) == {"raw": deep}

@@ -27,6 +27,7 @@ OUTCOMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     coerce.fraction_rate.__qualname__: (("tax_rate_percent",), ("invalid_tax_rate",)),
     coerce.json_document.__qualname__: (("empty_string_null", "invalid_json_kept_raw"), ()),
     coerce.country.__qualname__: (("country_normalised",), ()),
+    "money.<locals>.exact_amount": ((), ("invalid_amount",)),
     "_status_from_account": ((), ()),
     "_require_role_type": ((), ("unclassified_role_type",)),
     "_file_row": (("double_extension_stripped",), ()),

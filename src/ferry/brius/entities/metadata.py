@@ -14,9 +14,13 @@ from typing import Any
 from ferry.catalog.spec import RowTransform
 
 
-def with_member(document: str, key: str, value: str | None) -> str:
-    """The JSON object text `document` with one more member `key` holding JSON text `value`."""
-    body = document.rstrip()[:-1].rstrip()
+def with_member(document: str | None, key: str, value: str | None) -> str:
+    """The JSON object text `document` with one more member `key` holding JSON text `value`.
+
+    A NULL document (the SQL side builds an object, so only a changed declaration could give
+    one) counts as the empty object: the fold stays total instead of failing the whole batch.
+    """
+    body = (document or "{}").rstrip()[:-1].rstrip()
     separator = "" if body.endswith("{") else ", "
     return body + separator + json.dumps(key) + ": " + (value or "null") + "}"
 

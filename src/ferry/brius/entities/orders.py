@@ -41,7 +41,7 @@ ORDERS = Entity(
         Column("status_code", "i.status"),
         Column("notes", "i.notes"),
         Column("complaint", "i.complaint"),
-        Column("amount", "i.price"),
+        Column("amount", "i.price", coerce=coerce.money("amount")),
         Column("suffix", "i.suffix", coerce=coerce.blank_is_null),
         Column("submitted_at", "i.submitted_at"),
         Column("approved_at", "CASE WHEN i.status IN (2, 4) THEN i.updated_at END"),

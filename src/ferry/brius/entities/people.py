@@ -37,13 +37,24 @@ def _normalised(column: str) -> str:
     return "coalesce(lower(regexp_replace(trim(o." + column + "), '\\s+', ' ', 'g')), '')"
 
 
+def _digest(key: str) -> str:
+    """The md5 of a dedup key expression, which is what ferry stores and compares.
+
+    Dedup keys live in ferry.migration_mappings under a btree index, which refuses entries over
+    2704 bytes: five normalised office fields of up to 734 characters reach ~2.9 kB in 4-byte
+    UTF-8, and the offices entity stopped. A digest has a fixed length, is equal exactly when
+    the keys are, and keeps addresses out of ferry's bookkeeping.
+    """
+    return "md5(" + key + ")"
+
+
 OFFICES = Entity(
     name="offices",
     target="offices",
     description="Every dispatch_office; duplicates (same normalised address) share one office.",
     source=Source("dispatch_office o", "o.id"),
-    dedup_key=" || '|' || ".join(
-        _normalised(c) for c in ("name", "address", "city", "state", "zip")
+    dedup_key=_digest(
+        " || '|' || ".join(_normalised(c) for c in ("name", "address", "city", "state", "zip"))
     ),
     dedup_fix="merged_duplicate_office",
     preexisting_as="office",
