@@ -110,6 +110,13 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
         field = ".".join(str(part) for part in problem["loc"]) or "settings"
         # Only the field name and the rule are shown: the offending input may hold a password.
         raise ConfigurationError(
-            f"Setting {field} (--{field.replace('_', '-')} or FERRY_{field.upper()}) is invalid: "
-            f"{problem['msg']}."
+            f"Setting {field} ({_where_given(field, given)}) is invalid: {problem['msg']}."
         ) from None
+
+
+def _where_given(field: str, given: dict[str, Any]) -> str:
+    """The command-line option when the value came from one, else the environment variable:
+    most settings have no option, and a sentence must not send anyone looking for one."""
+    if field in given:
+        return f"--{field.replace('_', '-')}"
+    return f"FERRY_{field.upper()}"
