@@ -47,6 +47,14 @@ _PATIENT_USER = (
     " AND t.id NOT IN (SELECT id FROM synthetic.doctor_candidate)"
 )
 _PERIOD = "synthetic.param('period')::integer"
+# A pool of user ids (s_pool), and another member of it than `now`: one step of 1 to n - 1
+# from its place (from the start when it is not a member).
+_POOL = "(SELECT ids FROM s_pool WHERE name = '{}')::integer[]"
+_OTHER = (
+    "(SELECT p.ids[1 + (synthetic.ri('mutate.{name}.v', t.id, cardinality(p.ids) - 1) + 1"
+    " + coalesce(array_position(p.ids, {now}), 1) - 1) % cardinality(p.ids)]"
+    " FROM s_pool AS p WHERE p.name = '{pool}')"
+)
 
 
 def _clean(table: str) -> str:
@@ -107,10 +115,9 @@ CHANGES: tuple[Change, ...] = (
     ),
     Change(
         "patient_transferred", "dispatch_patient", 0.005, 2,
-        "t.doctor_id IN (SELECT id FROM synthetic.migrated_doctor)"
-        f" AND {_clean('dispatch_patient')}",
-        "doctor_id = (SELECT d.id FROM synthetic.migrated_doctor AS d WHERE d.id <> t.doctor_id"
-        " ORDER BY synthetic.r('mutate.patient_transferred.v', d.id + t.id), d.id LIMIT 1)",
+        f"t.doctor_id = ANY({_POOL.format('migrated_doctor')}) AND {_clean('dispatch_patient')}",
+        "doctor_id = "
+        + _OTHER.format(pool="migrated_doctor", now="t.doctor_id", name="transferred"),
     ),
     Change(
         "order_status_changed", "dispatch_instruction", 0.05, 2,
@@ -137,9 +144,7 @@ CHANGES: tuple[Change, ...] = (
     Change(
         "task_reassigned", "dispatch_task", 0.002, 2,
         f"t.actor_id IN (SELECT id FROM auth_user) AND {_clean('dispatch_task')}",
-        "actor_id = (SELECT a.id FROM s_pool AS sp, unnest(sp.ids) AS a(id)"
-        " WHERE sp.name = 'technician' AND a.id <> t.actor_id"
-        " ORDER BY synthetic.r('mutate.task_reassigned.v', a.id + t.id), a.id LIMIT 1)",
+        "actor_id = " + _OTHER.format(pool="technician", now="t.actor_id", name="reassigned"),
     ),
     Change(
         "payment_corrected", "dispatch_payment", 0.01, 2,

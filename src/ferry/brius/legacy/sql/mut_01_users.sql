@@ -47,8 +47,9 @@ SELECT id, kind, NULL::integer, false FROM m_arrival_user;
 CREATE UNIQUE INDEX ON s_user (id);
 
 -- Roles as the data shows them: a patient row makes a patient, staff flags and group 11 a
--- technician, a settings row or an office link a doctor. 'deleted': user ids no account holds
--- (and no patient row: a second patient on one missing account would break its uniqueness).
+-- technician, a settings row or an office link a doctor ('migrated_doctor': those the ground
+-- truth migrates as doctors). 'deleted': user ids no account holds (and no patient row: a
+-- second patient on one missing account would break its uniqueness).
 CREATE TEMP TABLE s_pool ON COMMIT DROP AS
 WITH users AS (
     SELECT u.id,
@@ -66,6 +67,8 @@ WITH users AS (
 SELECT kind AS name, array_agg(id ORDER BY id) AS ids FROM users GROUP BY kind
 UNION ALL
 SELECT 'patient_doctor', array_agg(id ORDER BY id) FROM users WHERE patient_doctor
+UNION ALL
+SELECT 'migrated_doctor', array_agg(id ORDER BY id) FROM synthetic.migrated_doctor
 UNION ALL
 SELECT 'deleted', array_agg(g ORDER BY g)
 FROM generate_series(1, (SELECT max(id) FROM auth_user)) AS g
