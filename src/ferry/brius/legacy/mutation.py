@@ -113,6 +113,7 @@ def mutate(conn: psycopg.Connection, *, seed: int, scale: float | None = None) -
     applied_at = datetime.now(UTC)
     with conn.transaction():
         conn.execute("SET LOCAL jit = off")
+        conn.execute(sql_text("mutation_schema.sql"))  # databases installed before it existed
         conn.execute("LOCK TABLE synthetic.period IN SHARE ROW EXCLUSIVE MODE")
         generation = _generation(conn, scale)
         period = _next_period(conn, seed)
