@@ -103,6 +103,8 @@ def _entity(entity: Entity) -> Iterator[str]:
     if source.where:
         yield f"* domain: {code(source.where)}"
     yield f"* key: {code(source.key)} → `{entity.legacy_column}`"
+    if source.changed_at:
+        yield f"* changed at: {code(source.changed_at)} (sync compares rows changed since)"
     if entity.dedup_key:
         yield f"* duplicates: same {code(entity.dedup_key)}"
     yield f"* depends on: {', '.join(f'`{d}`' for d in entity.depends_on) or 'nothing'}"

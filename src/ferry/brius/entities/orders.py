@@ -26,6 +26,8 @@ ORDERS = Entity(
         "dispatch_instruction i",
         "i.id",
         joins="LEFT JOIN dispatch_patient p ON p.id = i.patient_id",
+        # the doctor and office come from the patient: its edits change the order too
+        changed_at="greatest(i.updated_at, p.updated_at)",
     ),
     skip_rules=(SkipRule("soft_deleted", "i.deleted", "deleted in the legacy application"),),
     parents=(

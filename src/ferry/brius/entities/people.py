@@ -139,7 +139,7 @@ PATIENTS = Entity(
     name="patients",
     target="patients",
     description="Every dispatch_patient (archived ones too); doctor and office are optional.",
-    source=Source("dispatch_patient p", "p.id"),
+    source=Source("dispatch_patient p", "p.id", changed_at="p.updated_at"),
     parents=(
         Parent("profile_id", "profiles", "p.user_id"),
         Parent("primary_doctor_id", "doctors", "p.doctor_id", required=False),
