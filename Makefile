@@ -40,3 +40,10 @@ format: install
 ## bench: ferry vs the COPY ceiling and the legacy method (BENCH_ARGS="--scales 0.25,1,4").
 bench: install
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+## soak: `ferry migrate all` killed at random moments and resumed each time, then compared with
+## an uninterrupted twin (SOAK_ARGS="--kills 200 --scale 0.2 --seed 1"); writes
+## bench/results/<date>-soak.md.
+.PHONY: soak
+soak: install
+	$(VENV)/bin/python bench/soak.py $(SOAK_ARGS)

@@ -155,3 +155,24 @@ def legacy_template_catalogue(server_url: str) -> Iterator[str]:
         conn.commit()
     yield name
     drop_database(server_url, name)
+
+
+CRASH_SCALE = 0.03
+
+
+@pytest.fixture(scope="session")
+def legacy_template_crash(server_url: str) -> Iterator[str]:
+    """Name of a template database with legacy data at CRASH_SCALE, TEST_SEED: enough batches
+    of `migrate all` for twenty kills to land between many commits (built once a session).
+    test_crash_anywhere reads it directly as its source: ferry writes nothing in a source, and
+    cloning it for every target would cost a checkpoint per database dropped."""
+    from ferry.brius import legacy
+
+    name = f"ferry_tpl_crash_{uuid.uuid4().hex[:8]}"
+    url = create_database(server_url, name)
+    with psycopg.connect(url) as conn:
+        legacy.install_schema(conn)
+        legacy.generate(conn, scale=CRASH_SCALE, seed=TEST_SEED)
+        conn.commit()
+    yield name
+    drop_database(server_url, name)
