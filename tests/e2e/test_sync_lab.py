@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from ferry.brius.catalogue import CATALOGUE
 from tests.cli.runner import run_ferry
@@ -44,29 +43,21 @@ def ferry_ok(*args: str, cwd: Path, env: dict[str, str]) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def synced(tmp_path: Path, worlds, database_factory, target_template: str):
-    """A migrated world whose source lived one more period, then synced; and a fresh target
-    migrated from the changed source."""
+def test_sync_equals_a_fresh_migration_validates_and_a_second_sync_changes_nothing(
+    tmp_path: Path, worlds, database_factory, target_template: str
+) -> None:
+    """A migrated world whose source lived one more period, then synced, against a fresh
+    target migrated from the changed source."""
     ferry_ok("migrate", "all", cwd=tmp_path, env=worlds)
     ferry_ok("legacy", "mutate", "--seed", "7", cwd=tmp_path, env=worlds)
     ferry_ok("--batch-size", "500", "sync", "--propagate-deletes", cwd=tmp_path, env=worlds)
     fresh = {**worlds, "FERRY_TARGET_URL": database_factory(target_template)}
     ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
-    return worlds, fresh
-
-
-def test_sync_equals_a_fresh_migration_and_validates(tmp_path: Path, synced) -> None:
-    world, fresh = synced
-    assert state_of(world["FERRY_TARGET_URL"]) == state_of(fresh["FERRY_TARGET_URL"])
-    ferry_ok("validate", "final", cwd=tmp_path, env=world)
-
-
-def test_a_second_sync_changes_nothing(tmp_path: Path, synced) -> None:
-    world, _ = synced
-    before = state_of(world["FERRY_TARGET_URL"])
-    ferry_ok("sync", "--propagate-deletes", cwd=tmp_path, env=world)
-    assert state_of(world["FERRY_TARGET_URL"]) == before
+    synced = state_of(worlds["FERRY_TARGET_URL"])
+    assert synced == state_of(fresh["FERRY_TARGET_URL"])
+    ferry_ok("validate", "final", cwd=tmp_path, env=worlds)
+    ferry_ok("sync", "--propagate-deletes", cwd=tmp_path, env=worlds)
+    assert state_of(worlds["FERRY_TARGET_URL"]) == synced
 
 
 def _sync_started(target_url: str, process: subprocess.Popen) -> bool:
