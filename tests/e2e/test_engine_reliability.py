@@ -123,7 +123,7 @@ def test_terminated_target_connection_is_retried(tmp_path: Path, worlds) -> None
     with psycopg.connect(worlds["FERRY_TARGET_URL"], autocommit=True) as conn:
         terminated = conn.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE application_name LIKE 'ferry run % target'"
+            " WHERE datname = current_database() AND application_name LIKE 'ferry run % target'"
         ).fetchone()[0]
     result = finish(process)
     assert terminated >= 1  # with parallel workers, one per entity of the phase
