@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -37,6 +38,7 @@ from tests.e2e.kill_loop import Command, KillReport, committed_batches, kill_loo
 from tests.e2e.twin_checks import (
     Difference,
     accounted_twice,
+    analyze_mappings,
     compare,
     duplicate_legacy_keys,
     target_tables,
@@ -78,22 +80,19 @@ class Verdict:
 
 
 def build(server: str, tag: str, scale: float, seed: int) -> tuple[str, str, str, int]:
-    """Source, twin and tortured target URLs (both targets from one history-filled target),
-    and the legacy rows generated."""
+    """Source, twin and tortured target URLs, and the legacy rows generated. The earlier
+    tools' keys are random: the twin is filled once, then cloned."""
     source = create_database(server, f"soak_src_{tag}")
     with psycopg.connect(source) as conn:
         legacy.install_schema(conn)
         generated = legacy.generate(conn, scale=scale, seed=seed).total_rows
         conn.commit()
-    before = create_database(server, f"soak_before_{tag}")
-    with psycopg.connect(source) as src, psycopg.connect(before) as target:
+    twin = create_database(server, f"soak_twin_{tag}")
+    with psycopg.connect(source) as src, psycopg.connect(twin) as target:
         install_schema(target)
         target.commit()
         prefill_history(src, target)
-    twin, tortured = (
-        create_database(server, f"soak_{kind}_{tag}", f"soak_before_{tag}")
-        for kind in ("twin", "tortured")
-    )
+    tortured = create_database(server, f"soak_tortured_{tag}", f"soak_twin_{tag}")
     return source, twin, tortured, generated
 
 
@@ -114,6 +113,7 @@ def verify(command: Command, twin: dict[str, str], report: KillReport) -> Verdic
     final = run_ferry(*command.args, cwd=cwd, env=env, timeout=TIMEOUT)
     target_url, twin_url = env["FERRY_TARGET_URL"], twin["FERRY_TARGET_URL"]
     tables = target_tables()
+    analyze_mappings(target_url)
     validation = run_ferry("validate", "final", cwd=cwd, env=env, timeout=TIMEOUT)
     return Verdict(
         kills=report,
@@ -136,11 +136,11 @@ def soak(args: argparse.Namespace, server: str) -> tuple[Verdict, dict]:
     """Build, migrate the twin, torture the other target, verify; the verdict and figures."""
     tag = uuid.uuid4().hex[:8]
     started = time.monotonic()
-    source, twin_url, tortured_url, generated = build(server, tag, args.scale, args.seed)
     cwd = Path(tempfile.mkdtemp(prefix="ferry-soak-"))
-    twin = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": twin_url}
-    env = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": tortured_url}
     try:
+        source, twin_url, tortured_url, generated = build(server, tag, args.scale, args.seed)
+        twin = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": twin_url}
+        env = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": tortured_url}
         clean_started = time.monotonic()
         clean = run_ferry(*migrate_args(args), cwd=cwd, env=twin, timeout=TIMEOUT)
         if clean.exit_code != 0:
@@ -155,9 +155,8 @@ def soak(args: argparse.Namespace, server: str) -> tuple[Verdict, dict]:
         loop_seconds = time.monotonic() - loop_started
         verdict = verify(command, twin, report)
     finally:
-        for url in (source, twin_url, tortured_url):
-            drop_database(server, psycopg.conninfo.conninfo_to_dict(url)["dbname"])
-        drop_database(server, f"soak_before_{tag}")
+        for kind in ("src", "twin", "tortured"):
+            drop_database(server, f"soak_{kind}_{tag}")
     figures = {
         "legacy rows generated": f"{generated:,}",
         "batches of the uninterrupted run": f"{total:,}",
@@ -166,8 +165,11 @@ def soak(args: argparse.Namespace, server: str) -> tuple[Verdict, dict]:
         "whole soak (build, twin, loop, last run, verification)": (
             f"{time.monotonic() - started:.1f} s"
         ),
-        "logs": str(cwd),
     }
+    if verdict.passed:
+        shutil.rmtree(cwd)
+    else:
+        print(f"The lives' output is kept in {cwd}.")
     return verdict, figures
 
 

@@ -28,6 +28,7 @@ from tests.e2e.helpers import assert_accounting_holds, fingerprint
 from tests.e2e.kill_loop import Command, KillReport, committed_batches, kill_loop
 from tests.e2e.twin_checks import (
     accounted_twice,
+    analyze_mappings,
     compare,
     duplicate_legacy_keys,
     leftovers,
@@ -116,17 +117,6 @@ def test_migrate_all_killed_twenty_times_ends_as_an_uninterrupted_run(tortured: 
     analyze_mappings(target["FERRY_TARGET_URL"])
     validation = run_ferry("validate", "final", cwd=tortured.cwd, env=target, timeout=TIMEOUT)
     assert validation.exit_code == 0, validation.output
-
-
-def analyze_mappings(target_url: str) -> None:
-    """Statistics for ferry.migration_mappings, as autovacuum would give them in time.
-
-    Entities of a few thousand rows never trigger ferry's own ANALYZE, and without statistics
-    validate's keys check nests a scan of an entity's mappings inside another (20 s for
-    order_files at this scale instead of 0.1 s). The verdict does not depend on them.
-    """
-    with psycopg.connect(target_url, autocommit=True) as conn:
-        conn.execute("ANALYZE ferry.migration_mappings")
 
 
 def test_rollback_all_killed_ten_times_restores_the_target_before_migration(
