@@ -22,6 +22,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from subprocess import Popen
@@ -34,6 +35,7 @@ from ferry.brius import legacy
 from ferry.brius import target as brius_target
 from ferry.db.embedded import EmbeddedServer
 from ferry.errors import ExitCode
+from ferry.state.lock import RUN_LOCK_KEY
 from tests.cli.runner import Result, run_ferry
 from tests.conftest import TEST_SCALE, TEST_SEED, create_database, drop_database
 from tests.e2e.helpers import (
@@ -286,6 +288,16 @@ def while_paused(target_url: str, table: tuple[str, str], check: Callable[[], No
         pause.rollback()
 
 
+@contextmanager
+def decoy_run_lock(url: str) -> Iterator[None]:
+    """ferry's run lock held on another database of the same server, under a name of its
+    own: the refusal must name the holder of this target, not this one."""
+    with psycopg.connect(url, autocommit=True) as decoy:
+        decoy.execute("SET application_name = 'ferry run 999999 lock'")
+        decoy.execute("SELECT pg_advisory_lock(%s)", (RUN_LOCK_KEY,))
+        yield
+
+
 def test_status_answers_and_a_second_run_is_refused_during_a_run(
     tmp_path: Path, worlds: dict[str, str]
 ) -> None:
@@ -299,7 +311,8 @@ def test_status_answers_and_a_second_run_is_refused_during_a_run(
         orders = status_of(tmp_path, env, "orders")
         assert orders["last_run"]["status"] == "running", orders
         assert orders["state"] == "partial" and orders["migrated"] > 0, orders
-        second = run_ferry("migrate", "orders", cwd=tmp_path, env=env, timeout=60)
+        with decoy_run_lock(worlds["FERRY_SOURCE_URL"]):
+            second = run_ferry("migrate", "orders", cwd=tmp_path, env=env, timeout=60)
         assert second.exit_code == ExitCode.STATE, second.output
         holder = f"ferry run {orders['last_run']['run_id']} lock"
         assert holder in error_sentence(second)

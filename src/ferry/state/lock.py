@@ -15,11 +15,16 @@ RUN_LOCK_KEY = 0x66657279  # "fery"
 
 
 def holder_description(conn: psycopg.Connection) -> str:
+    """Who holds this target's run lock. Advisory locks belong to one database, but pg_locks
+    shows the whole server's: without the database filter, a run on another database of the
+    same server would be named as the holder."""
     row = conn.execute(
         "SELECT a.application_name, a.pid, a.client_addr, a.backend_start"
         " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = %s"
-        " AND l.objsubid = 1 LIMIT 1",
+        " AND l.objsubid = 1"
+        " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " LIMIT 1",
         (RUN_LOCK_KEY,),
     ).fetchone()
     if row is None:
