@@ -175,9 +175,7 @@ def snapshot(target: str) -> dict[str, list]:
         }
 
 
-def validate(
-    urls: tuple[str, str], target: str = "everything", catalogue: Catalogue | None = None
-):
+def validate(urls: tuple[str, str], target: str = "everything", catalogue: Catalogue | None = None):
     catalogue = catalogue or CATALOGUE
     settings = load_settings(source_url=urls[0], target_url=urls[1])
     phases = make_plan(catalogue, target).phases
