@@ -227,7 +227,7 @@ COPYABLE = (str, int, Decimal, type(None), list)
 
 
 @pytest.mark.parametrize("entity", ENTITIES, ids=lambda e: e.name)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_shape_never_raises_and_keeps_the_stage_width(entity: Entity, data) -> None:
     shaper = RowShaper(entity)
