@@ -129,9 +129,12 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
     shared_rows, shared_ids = _ids(
         target,
         sql.SQL(
+            # one grouping pass: a correlated EXISTS here was planned as a nested scan when the
+            # mappings had no statistics (25 s for one entity of 38K rows at scale 0.03)
             "SELECT m.legacy_id FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
-            " AND m.dedup_key IS NULL AND EXISTS (SELECT 1 FROM ferry.migration_mappings o"
-            " WHERE o.entity = m.entity AND o.new_id = m.new_id AND o.legacy_id <> m.legacy_id)"
+            " AND m.dedup_key IS NULL AND m.new_id IN (SELECT new_id"
+            "  FROM ferry.migration_mappings WHERE entity = %(e)s"
+            "  GROUP BY new_id HAVING count(*) > 1)"
         ),
         params,
     )
