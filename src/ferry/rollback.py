@@ -152,7 +152,7 @@ def rollback_entity(
                 target.execute(release)
             removed, deleted, last_key = target.execute(statement).fetchone()
             if not removed:
-                _close_records(target, name)
+                control.close_records(target, name)
                 control.finish_entity(target, ctx.run_id, name, "rollback", "completed")
                 return 0, 0
             batch = control.next_batch_number(target, ctx.run_id, name)
@@ -194,15 +194,6 @@ def rollback_entity(
 
 def _on_target(ctx: RunContext, name: str, doing: str, work: Callable[[], T]) -> T:
     return with_retries(ctx, name, lambda: on_database("target", f"{doing} {name}", work))
-
-
-def _close_records(target: psycopg.Connection, name: str) -> None:
-    target.execute(
-        "UPDATE ferry.quarantine SET resolved = true, resolved_at = clock_timestamp()"
-        " WHERE entity = %s AND NOT resolved",
-        (name,),
-    )
-    target.execute("DELETE FROM ferry.skipped WHERE entity = %s", (name,))
 
 
 def run_rollback(

@@ -68,16 +68,7 @@ class BatchLoader:
     def load(self, rows: Sequence[tuple[Any, ...]], run_id: int | None, batch: int) -> BatchCounts:
         """Stage, resolve, insert and record one batch inside the caller's transaction."""
         cur = self.conn.cursor()
-        cur.execute(q.create_stage(self.stage, self.names))
-        cur.execute(sql.SQL("TRUNCATE {}").format(self.stage))
-        with cur.copy(
-            sql.SQL("COPY {} ({}) FROM STDIN").format(self.stage, self.names.copied)
-        ) as copy:
-            for row in rows:
-                copy.write_row(row)
-        # Without statistics a temp table looks nearly empty to the planner, which then nests
-        # stage scans inside joins (seen: 365 ms for one batch's quarantine update, 2 ms after).
-        cur.execute(q.analyze_stage(self.stage, self.names))
+        fill_stage(cur, self.stage, self.names, rows)
         entity = sql.Literal(self.entity.name)
         cur.execute(q.mark_existing(self.stage, entity))
         if self.entity.dedup_key:
@@ -146,6 +137,25 @@ class BatchLoader:
                     f"Recording {name} for batch {batch} of {self.entity.name} touched "
                     f"{cur.rowcount} rows instead of {expected[name]}; the run stops."
                 )
+
+
+def fill_stage(
+    cur: psycopg.Cursor,
+    stage: sql.Identifier,
+    names: q.StageNames,
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """(Re)create the temporary stage table, COPY the stage rows in and analyze it.
+
+    Without statistics a temp table looks nearly empty to the planner, which then nests stage
+    scans inside joins (seen: 365 ms for one batch's quarantine update, 2 ms after).
+    """
+    cur.execute(q.create_stage(stage, names))
+    cur.execute(sql.SQL("TRUNCATE {}").format(stage))
+    with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(stage, names.copied)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(q.analyze_stage(stage, names))
 
 
 def apply_isolating_refusals(

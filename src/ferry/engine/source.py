@@ -94,6 +94,13 @@ def with_keys(entity: Entity, keys: list[int]) -> sql.Composed:
     )
 
 
+def latest_change_query(entity: Entity) -> sql.Composed:
+    """The latest declared change time among the rows the entity reads."""
+    return sql.SQL("SELECT max({}) {}").format(
+        sql.SQL(entity.source.changed_at or "NULL"), _from_where(entity)
+    )
+
+
 def changed_since(entity: Entity, moment: datetime) -> sql.Composed:
     """The condition: the row's declared change time is at or after `moment`."""
     return sql.SQL("({}) >= {}::timestamptz").format(

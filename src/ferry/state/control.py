@@ -193,3 +193,20 @@ def next_batch_number(conn: psycopg.Connection, run_id: int, entity: str) -> int
         " WHERE run_id = %s AND entity = %s",
         (run_id, entity),
     ).fetchone()[0]
+
+
+def close_records(conn: psycopg.Connection, entity: str, keys: list[int] | None = None) -> None:
+    """The entity's rows (those of `keys`, or all) leave the accounting: open quarantine
+    entries are resolved and skip records removed."""
+    params = {"e": entity, "keys": keys}
+    conn.execute(
+        "UPDATE ferry.quarantine SET resolved = true, resolved_at = clock_timestamp()"
+        " WHERE entity = %(e)s AND NOT resolved"
+        " AND (%(keys)s::bigint[] IS NULL OR legacy_id = ANY(%(keys)s))",
+        params,
+    )
+    conn.execute(
+        "DELETE FROM ferry.skipped WHERE entity = %(e)s"
+        " AND (%(keys)s::bigint[] IS NULL OR legacy_id = ANY(%(keys)s))",
+        params,
+    )

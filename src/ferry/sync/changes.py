@@ -21,7 +21,7 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine import load_sql as q
-from ferry.engine.load import apply_isolating_refusals
+from ferry.engine.load import apply_isolating_refusals, fill_stage
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import written_columns
 
@@ -37,8 +37,7 @@ class ChangeTally:
 class ChangeApplier:
     """Applies one entity's source changes to ferry's rows of its target table."""
 
-    def __init__(self, conn: psycopg.Connection, entity: Entity, table: TargetTable) -> None:
-        self.conn = conn
+    def __init__(self, entity: Entity, table: TargetTable) -> None:
         self.entity = entity
         self.stage = sql.Identifier(f"ferry_sync_{entity.name}")
         self.names = q.StageNames(entity, [c.name for c in written_columns(entity)])
@@ -73,7 +72,7 @@ class ChangeApplier:
             actual=actual,
         )
 
-    def _release_leaving(self, cur: psycopg.Cursor, run_id: int, batch: int) -> list[int]:
+    def _release_leaving(self, cur: psycopg.Cursor, run_id: int, batch: int | None) -> list[int]:
         """Migrated rows whose new version is quarantined or skipped leave the migration, as
         a fresh migration would never have written them: their outcome is recorded, their
         mapping removed, their target row queued for deletion (children go first, at the end
@@ -96,17 +95,17 @@ class ChangeApplier:
         ).fetchall()
         return [r[0] for r in released]
 
-    def apply(self, staged: list[tuple], tally: ChangeTally, run_id: int, batch: int) -> None:
+    def apply(
+        self,
+        conn: psycopg.Connection,
+        staged: list[tuple],
+        tally: ChangeTally,
+        run_id: int,
+        batch: int | None,
+    ) -> None:
         """Stage one chunk and update what changed, inside the caller's transaction."""
-        cur = self.conn.cursor()
-        cur.execute(q.create_stage(self.stage, self.names))
-        cur.execute(sql.SQL("TRUNCATE {}").format(self.stage))
-        with cur.copy(
-            sql.SQL("COPY {} ({}) FROM STDIN").format(self.stage, self.names.copied)
-        ) as copy:
-            for row in staged:
-                copy.write_row(row)
-        cur.execute(q.analyze_stage(self.stage, self.names))
+        cur = conn.cursor()
+        fill_stage(cur, self.stage, self.names, staged)
         for index, parent in enumerate(self.entity.parents):
             cur.execute(
                 q.resolve_parent(self.stage, self.names.parent(index), parent, self.entity.name)
@@ -120,7 +119,7 @@ class ChangeApplier:
 
         refused: list[int] = []
         apply_isolating_refusals(
-            self.conn, self._update, keys, count, lambda key, _exc: refused.append(key)
+            conn, self._update, keys, count, lambda key, _exc: refused.append(key)
         )
         tally.refused += refused
         cur.execute(self._refresh_mappings(), {"refused": refused})

@@ -35,7 +35,7 @@ from ferry.engine.executor import EntityResult, RunContext, commit_batch, migrat
 from ferry.engine.guard import guarded
 from ferry.engine.runner import RunOptions, RunResult, catalogue_fingerprint, run_plan
 from ferry.engine.session import RunSession
-from ferry.engine.source import changed_since, with_keys
+from ferry.engine.source import changed_since, latest_change_query, with_keys
 from ferry.engine.target import TargetTable, read_target_table
 from ferry.engine.transform import RowShaper
 from ferry.errors import StateError
@@ -128,7 +128,7 @@ def _apply_changes(
 ) -> ChangeTally:
     """Compare (rows changed since the watermark, or all) and update, chunk by chunk."""
     tally = ChangeTally()
-    applier = ChangeApplier(ctx.session.target(), entity, table)
+    applier = ChangeApplier(entity, table)
     shaper = RowShaper(entity)
     since, latest = guarded(
         ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
@@ -145,9 +145,8 @@ def _apply_changes(
             if not rows:
                 return None
             target = ctx.session.target()
-            applier.conn = target
             with target.transaction():
-                applier.apply([shaper.shape(row) for row in rows], tally, ctx.run_id, None)
+                applier.apply(target, [shaper.shape(row) for row in rows], tally, ctx.run_id, None)
             return int(rows[-1][0])
 
         after = guarded(ctx, entity.name, "comparing", chunk)
@@ -172,18 +171,8 @@ def _window(ctx: RunContext, entity: Entity) -> tuple[datetime | None, datetime 
         .execute("SELECT changed_at FROM ferry.sync_watermarks WHERE entity = %s", (entity.name,))
         .fetchone()
     )
-    latest = (
-        ctx.session.source()
-        .conn.execute(
-            sql.SQL("SELECT max({}) FROM {} {} WHERE ({})").format(
-                sql.SQL(entity.source.changed_at),
-                sql.SQL(entity.source.relation),
-                sql.SQL(entity.source.joins),
-                sql.SQL(entity.source.where or "true"),
-            )
-        )
-        .fetchone()[0]
-    )
+    source = ctx.session.source().conn
+    latest = source.execute(latest_change_query(entity)).fetchone()[0]
     return (previous[0] if previous else None), latest
 
 
@@ -211,15 +200,7 @@ def _release_gone(ctx: RunContext, name: str, gone: list[int]) -> None:
             " SELECT %(e)s, new_id, %(run)s FROM released ON CONFLICT DO NOTHING",
             {"e": name, "keys": gone, "run": ctx.run_id},
         )
-        target.execute(
-            "UPDATE ferry.quarantine SET resolved = true, resolved_at = clock_timestamp()"
-            " WHERE entity = %(e)s AND legacy_id = ANY(%(keys)s) AND NOT resolved",
-            {"e": name, "keys": gone},
-        )
-        target.execute(
-            "DELETE FROM ferry.skipped WHERE entity = %(e)s AND legacy_id = ANY(%(keys)s)",
-            {"e": name, "keys": gone},
-        )
+        control.close_records(target, name, gone)
 
 
 def delete_released(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:

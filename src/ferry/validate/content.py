@@ -22,6 +22,7 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine import load_sql
+from ferry.engine.load import fill_stage
 from ferry.engine.source import SourceReader
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import RowShaper, written_columns
@@ -123,13 +124,7 @@ class ContentComparer:
     def compare(self, staged: list[tuple], tally: ContentTally) -> None:
         with self.conn.transaction(force_rollback=True):
             cur = self.conn.cursor()
-            cur.execute(load_sql.create_stage(self.stage, self.names))
-            cur.execute(sql.SQL("TRUNCATE {}").format(self.stage))
-            copy_in = sql.SQL("COPY {} ({}) FROM STDIN").format(self.stage, self.names.copied)
-            with cur.copy(copy_in) as copy:
-                for row in staged:
-                    copy.write_row(row)
-            cur.execute(load_sql.analyze_stage(self.stage, self.names))  # as the load does
+            fill_stage(cur, self.stage, self.names, staged)
             equal, differing, first = cur.execute(self._differences()).fetchone()
             tally.compared += equal + differing
             tally.differing += differing

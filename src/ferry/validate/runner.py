@@ -9,15 +9,12 @@ first legacy ids concerned, goes to ferry.validation_findings.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
-
-import psycopg
 
 from ferry.catalog.registry import Catalogue
-from ferry.db.failures import statement_failure
-from ferry.engine.executor import EntityResult, RunContext, with_retries
+from ferry.engine.executor import EntityResult, RunContext
+from ferry.engine.guard import guarded
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
 from ferry.engine.target import read_target_table
@@ -26,22 +23,6 @@ from ferry.state import control
 from ferry.validate import checks
 from ferry.validate.checks import CheckOutcome
 from ferry.validate.content import verify_content
-
-T = TypeVar("T")
-
-
-def _guarded(ctx: RunContext, name: str, work: Callable[[], T]) -> T:
-    """Retry transient failures; name the side whose connection failed."""
-
-    def attempt() -> T:
-        try:
-            return work()
-        except psycopg.Error as exc:
-            source = ctx.session.source().conn
-            side = "source" if exc.pgconn is not None and exc.pgconn is source.pgconn else "target"
-            raise statement_failure(exc, side, f"validating {name}") from None
-
-    return with_retries(ctx, name, attempt)
 
 
 def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:
@@ -64,7 +45,7 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
         outcomes += [content, *money, *checks.declared(target, entity)]
         return outcomes
 
-    outcomes = _guarded(ctx, name, run_checks)
+    outcomes = guarded(ctx, name, "validating", run_checks)
     result.checks = outcomes
     numbers = outcomes[0].numbers
     result.processed = numbers["source"]
@@ -73,7 +54,7 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
     result.verified = outcomes[3].checked - outcomes[3].failed
     result.status = "passed" if all(o.passed for o in outcomes) else "failed"
     result.seconds = time.monotonic() - started
-    _guarded(ctx, name, lambda: _record(ctx, name, result, started_at))
+    guarded(ctx, name, "validating", lambda: _record(ctx, name, result, started_at))
     ctx.progress.batch_done(name, result.processed, result.verified, 0, 0)
     ctx.progress.entity_finished(name, result.status)
     return result
