@@ -28,6 +28,19 @@ def _answers(url: str) -> bool:
         return False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Runs started in the test process keep their logs here, not in the checkout's .ferry."""
+    directory = tmp_path_factory.mktemp("state")
+    previous = os.environ.get("FERRY_STATE_DIR")
+    os.environ["FERRY_STATE_DIR"] = str(directory)
+    yield directory
+    if previous is None:
+        os.environ.pop("FERRY_STATE_DIR", None)
+    else:
+        os.environ["FERRY_STATE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a maintenance database on a server where tests may create databases."""

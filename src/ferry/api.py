@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -23,10 +24,12 @@ from ferry.db.failures import statement_failure
 from ferry.engine.executor import RetryPolicy
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
+from ferry.errors import StateError
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
 from ferry.rollback import run_rollback
+from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
 from ferry.state.schema import ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses
@@ -298,3 +301,23 @@ def quarantine_retry(
             options=_run_options(settings),
             progress=progress or SilentProgress(),
         )
+
+
+def run_log(settings: Settings, run: int | None = None) -> Path:
+    """The event log of run `run` of the configured target (default: its latest logged run)."""
+    directory = logs_directory(settings.state_dir, resolve_endpoints(settings).target)
+    runs = logged_runs(directory)
+    if not runs:
+        raise StateError(
+            f"No run of this target has a log in {directory} yet; every migrate, validate, "
+            "rollback, sync or retry writes one there."
+        )
+    if run is None:
+        return log_path(directory, runs[-1])
+    if run not in runs:
+        recent = ", ".join(str(r) for r in runs[-5:])
+        raise StateError(
+            f"Run {run} has no log in {directory} (the latest logged runs are {recent}); "
+            "was it run with another state directory?"
+        )
+    return log_path(directory, run)

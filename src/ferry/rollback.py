@@ -147,6 +147,7 @@ def rollback_entity(
 
     def one_batch() -> tuple[int, int]:
         target = ctx.session.target()
+        started = datetime.now(UTC)
         with target.transaction():
             for release in releases:
                 target.execute(release)
@@ -167,10 +168,11 @@ def rollback_entity(
                 0,
                 None,
                 last_key,
-                datetime.now(UTC),
+                started,
             )
             control.record_batch(target.cursor(), record)
-            return removed, deleted
+        ctx.log.batch(record)
+        return removed, deleted
 
     while True:
         removed, deleted = _on_target(ctx, name, "rolling back", one_batch)

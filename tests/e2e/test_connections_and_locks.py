@@ -193,11 +193,25 @@ def test_spent_retry_budget_stops_with_one_sentence_and_a_rerun_completes(
     assert "loading orders into public.orders" in sentence
     assert "gave up after 2 attempts" in sentence
     assert entity_batches(target, "orders") == 0
+    assert_logged_as_retried_then_failed(tmp_path, env)
     with psycopg.connect(target, autocommit=True) as conn:
         conn.execute(STOP_DROPPING)
     rerun = run_ferry("migrate", "orders", cwd=tmp_path, env=env)
     assert rerun.exit_code == 0, rerun.output
     assert_accounting_holds(tmp_path, worlds, CORE)
+
+
+def assert_logged_as_retried_then_failed(tmp_path: Path, env: dict[str, str]) -> None:
+    """The run's log tells the story: the retry with its SQLSTATE, the failure, the end."""
+    shown = run_ferry("logs", "--json", cwd=tmp_path, env=env)
+    assert shown.exit_code == 0, shown.output
+    events = [json.loads(line) for line in shown.stdout.splitlines()]
+    retries = [e for e in events if e["event"] == "retry" and e["entity"] == "orders"]
+    assert retries and retries[0]["sqlstate"] == "57P01" and retries[0]["side"] == "target"
+    failed = [e for e in events if e["event"] == "entity_failed"]
+    assert [e["entity"] for e in failed] == ["orders"]
+    assert failed[0]["error_class"] == "TargetError" and "gave up" in failed[0]["error"]
+    assert events[-1]["event"] == "run_finished" and events[-1]["status"] == "failed"
 
 
 @pytest.fixture

@@ -10,7 +10,13 @@ from ferry.settings import load_settings
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("FERRY_SOURCE_URL", "FERRY_TARGET_URL", "FERRY_BATCH_SIZE", "FERRY_WORKERS"):
+    for name in (
+        "FERRY_SOURCE_URL",
+        "FERRY_TARGET_URL",
+        "FERRY_BATCH_SIZE",
+        "FERRY_WORKERS",
+        "FERRY_STATE_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 

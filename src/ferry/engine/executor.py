@@ -32,6 +32,7 @@ from ferry.engine.target import TargetTable, read_target_table, refresh_statisti
 from ferry.engine.transform import RowShaper
 from ferry.errors import ConfigurationError, DatabaseError, FerryError, StateError
 from ferry.progress import Progress
+from ferry.runlog import RunLog
 from ferry.state import control
 
 T = TypeVar("T")
@@ -64,6 +65,7 @@ class RunContext:
     progress: Progress
     workers: int = 1
     retry: RetryPolicy = RetryPolicy()
+    log: RunLog = field(default_factory=RunLog.disabled)
 
 
 @dataclass
@@ -99,6 +101,16 @@ def with_retries(ctx: RunContext, what: str, attempt: Callable[[], T]) -> T:
                 raise _gave_up(exc, attempts) from None
             if not exc.transient or ctx.dry_run:
                 raise
+            ctx.log.event(
+                "retry",
+                entity=what,
+                attempt=number,
+                attempts=attempts,
+                side=exc.side,
+                sqlstate=exc.sqlstate,
+                error_class=type(exc).__name__,
+                wait_s=delay,
+            )
             ctx.progress.message(
                 f"{what}: {exc.side} connection failed (attempt {number} of {attempts}, "
                 f"SQLSTATE {exc.sqlstate or 'none'}); retrying in {delay:.1f} s"
@@ -330,22 +342,21 @@ def commit_batch(
         counts = BatchLoader(target, entity, table).load(staged, ctx.run_id, batch)
         if also is not None:
             also(target.cursor())
-        control.record_batch(
-            target.cursor(),
-            control.BatchRecord(
-                ctx.run_id,
-                entity.name,
-                ctx.operation,
-                batch,
-                counts.processed,
-                counts.migrated,
-                counts.quarantined,
-                counts.skipped,
-                key_from,
-                int(staged[-1][0]),
-                started,
-            ),
+        record = control.BatchRecord(
+            ctx.run_id,
+            entity.name,
+            ctx.operation,
+            batch,
+            counts.processed,
+            counts.migrated,
+            counts.quarantined,
+            counts.skipped,
+            key_from,
+            int(staged[-1][0]),
+            started,
         )
+        control.record_batch(target.cursor(), record)
+    ctx.log.batch(record)
     return counts
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -17,12 +20,14 @@ from dataclasses import asdict, dataclass, field
 
 import psycopg
 
+from ferry import __version__
 from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
 from ferry.engine.executor import EntityResult, RetryPolicy, RunContext, migrate_entity
 from ferry.engine.session import RunSession
 from ferry.errors import FerryError
 from ferry.progress import Progress
+from ferry.runlog import LoggedProgress, RunLog, log_path, logs_directory
 from ferry.state import control
 from ferry.state.schema import ensure_state_schema
 
@@ -93,6 +98,19 @@ def run_plan(
         except psycopg.Error as exc:
             raise statement_failure(exc, "target", "starting the run") from None
         session.name_run(run_id)
+        log = _open_log(session, run_id, progress)
+        progress = LoggedProgress(progress, log)
+        log.event(
+            "run_started",
+            operation=operation,
+            target=target,
+            dry_run=options.dry_run,
+            workers=options.workers,
+            batch_size=options.batch_size,
+            ferry_version=__version__,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+        )
         result = RunResult(run_id, operation, target, options.dry_run)
         failures: list[FerryError] = []
         failed: set[str] = set()
@@ -109,34 +127,99 @@ def run_plan(
                 progress,
                 options.workers,
                 options.retry,
+                log,
             )
             try:
-                return work(ctx, name)
+                outcome = work(ctx, name)
             except FerryError as exc:
+                log.event("entity_failed", entity=name, **_error_fields(exc))
                 return exc
+            log.event("entity_finished", **_result_fields(outcome))
+            return outcome
 
-        for phase in phases:
-            runnable = [name for name in phase if not failed & blockers(name)]
-            result.blocked += [name for name in phase if name not in runnable]
-            failed.update(name for name in phase if name not in runnable)
-            for name, outcome in zip(
-                runnable, _run_phase(session, run_id, runnable, attempt, options), strict=True
-            ):
-                if isinstance(outcome, FerryError):
-                    failures.append(outcome)
-                    failed.add(name)
-                    result.entities.append(EntityResult(name, status="failed"))
-                    progress.entity_finished(name, "failed")
-                    _record_failure(session, run_id, name, operation, outcome)
-                else:
-                    result.entities.append(outcome)
-        _finish(session, run_id, failures)
+        started = time.monotonic()
+        try:
+            for phase in phases:
+                runnable = [name for name in phase if not failed & blockers(name)]
+                for name in phase:
+                    if name not in runnable:
+                        result.blocked.append(name)
+                        log.event("entity_blocked", entity=name)
+                failed.update(name for name in phase if name not in runnable)
+                for name, outcome in zip(
+                    runnable, _run_phase(session, run_id, runnable, attempt, options), strict=True
+                ):
+                    if isinstance(outcome, FerryError):
+                        failures.append(outcome)
+                        failed.add(name)
+                        result.entities.append(EntityResult(name, status="failed"))
+                        progress.entity_finished(name, "failed")
+                        _record_failure(session, run_id, name, operation, outcome)
+                    else:
+                        result.entities.append(outcome)
+            _finish(session, run_id, failures)
+            log.event(
+                "run_finished",
+                status="failed" if failures else "completed",
+                seconds=round(time.monotonic() - started, 3),
+                **(_error_fields(failures[0]) if failures else {}),
+            )
+        except BaseException as exc:  # an interrupt or a defect: say so before leaving
+            log.event(
+                "run_finished",
+                status="interrupted",
+                seconds=round(time.monotonic() - started, 3),
+                error_class=type(exc).__name__,
+            )
+            raise
+        finally:
+            log.close()
     if failures:
         first = failures[0]
         if result.blocked:  # say what else did not happen, in the same sentence
             first.args = (f"{first} Not started because of it: {', '.join(result.blocked)}.",)
         raise first
     return result
+
+
+def _open_log(session: RunSession, run_id: int, progress: Progress) -> RunLog:
+    directory = logs_directory(session.settings.state_dir, session.endpoints.target)
+    log = RunLog(log_path(directory, run_id), run_id)
+    if log.failure:
+        progress.message(
+            f"The run log could not be written in {directory} ({log.failure}); the run goes on, "
+            "its records are in the database."
+        )
+    return log
+
+
+def _error_fields(exc: FerryError) -> dict:
+    """What a log says of a failure: its class, SQLSTATE and ferry's sentence (no values)."""
+    return {
+        "error_class": type(exc).__name__,
+        "sqlstate": getattr(exc, "sqlstate", None),
+        "error": exc.sentence,
+    }
+
+
+def _result_fields(result: EntityResult) -> dict:
+    fields = {
+        "entity": result.entity,
+        "status": result.status,
+        "processed": result.processed,
+        "migrated": result.migrated,
+        "quarantined": result.quarantined,
+        "skipped": result.skipped,
+        "deleted": result.deleted,
+        "verified": result.verified,
+        "seconds": round(result.seconds, 3),
+    }
+    if result.checks:
+        fields["checks"] = [
+            {"check": c.check, "passed": c.passed, "checked": c.checked, "failed": c.failed}
+            for c in result.checks
+        ]
+    return fields
 
 
 def _run_phase(
