@@ -28,6 +28,7 @@ from ferry.errors import StateError
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
+from ferry.report.model import Report, gather
 from ferry.rollback import run_rollback
 from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
@@ -321,3 +322,15 @@ def run_log(settings: Settings, run: int | None = None) -> Path:
             "was it run with another state directory?"
         )
     return log_path(directory, run)
+
+
+def report(settings: Settings, run: int | None = None) -> Report:
+    """The numbers of a report: the migration as it stands and one run in detail (default:
+    the latest migrate or sync) with the latest validation."""
+    catalogue = load(settings)
+    with (
+        open_database(settings, "source", "counting source rows") as source,
+        open_database(settings, "target", "reading ferry's state") as target,
+    ):
+        source.read_only = True
+        return gather(source, target, catalogue, run)

@@ -3,11 +3,11 @@
 Both URLs carry a password (one as a URL, one as key=value), and unique markers are planted in
 patients' names and emails, order notes, treatment plan notes and messages of the legacy data.
 One world is migrated (a marked value breaks a target constraint, so a row is quarantined),
-validated, shown (its quarantine too) and rolled back; another fails because a target trigger
-refuses marked rows with a message quoting them. Then no marker and no password may appear in
-anything ferry printed, in any file it left, or in its state tables; only the target's own
-tables (and `quarantine show --show-values`, on request) hold the values, which proves the
-markers went through ferry.
+validated, shown (its quarantine, its run log and its reports too) and rolled back; another
+fails because a target trigger refuses marked rows with a message quoting them. Then no marker
+and no password may appear in anything ferry printed, in any file it left, or in its state
+tables; only the target's own tables (and `quarantine show --show-values`, on request) hold
+the values, which proves the markers went through ferry.
 """
 
 from __future__ import annotations
@@ -180,6 +180,16 @@ def evidence(
         )
         wide = {**env, "COLUMNS": "10000"}  # the values table must not be cut to the terminal
         run_all(evidence, "ok", cwd, wide, ("quarantine", "show", "profiles", "--show-values"))
+        run_all(
+            evidence,
+            "ok",
+            cwd,
+            env,
+            ("logs",),
+            ("report", "--format", "json"),
+            ("report", "--format", "md", "-o", str(cwd / "report.md")),
+            ("report", "-o", str(cwd / "report.html")),
+        )
         evidence.reached = marked_rows(target)
         evidence.state["migrated"] = dump_state(target)
         with psycopg.connect(target) as conn:
@@ -242,6 +252,8 @@ def test_the_secrets_went_through_ferry(evidence: Evidence) -> None:
         "ok: validate final",
         "ok: quarantine list",
         "ok: quarantine show profiles",
+        "ok: logs",
+        "ok: report --format json",
         "ok: --debug rollback all",
         "refusing: migrate all",
         "refusing: --debug migrate all",
@@ -263,7 +275,14 @@ def test_ferry_state_tables_hold_no_secret(evidence: Evidence, moment: str) -> N
 
 
 def test_no_file_left_behind_holds_a_secret(evidence: Evidence) -> None:
-    """The state dir and the working directory (logs or reports, if ferry ever writes any)."""
+    """The state dir (every run's log) and the working directory (the reports)."""
+    logs = [path for path in evidence.files if path.endswith(".jsonl")]
+    # migrate, validate, rollback in one world; two failed migrations in the other
+    assert len(logs) == 5, sorted(evidence.files)
+    assert all('"event": "run_finished"' in evidence.files[path] for path in logs)
+    assert any('"event": "batch"' in evidence.files[path] for path in logs)
+    reports = [path for path in evidence.files if Path(path).name.startswith("report.")]
+    assert len(reports) == 2 and all("profiles" in evidence.files[path] for path in reports)
     offending = [path for path, text in evidence.files.items() if leaks(text, evidence)]
     assert offending == []
 

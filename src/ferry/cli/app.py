@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ferry import __version__, api
-from ferry.cli import embedded, logs, migration, quarantine, sync, worlds
+from ferry.cli import embedded, logs, migration, quarantine, report, sync, worlds
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
@@ -38,6 +38,7 @@ migration.register(app)
 sync.register(app)
 quarantine.register(app)
 logs.register(app)
+report.register(app)
 
 
 def _version(value: bool) -> None:

@@ -26,6 +26,7 @@ class CheckOutcome:
     detail: str
     legacy_ids: list[int] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, str] = field(default_factory=dict)  # money: exact source/target sums
 
     @property
     def passed(self) -> bool:

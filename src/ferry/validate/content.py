@@ -180,4 +180,5 @@ def _money_outcome(entity: Entity, column: str, tally: ContentTally) -> CheckOut
             f"{column}: target {total_actual:,.2f} vs source {total_expected:,.2f}; "
             f"{len(wrong)} {entity.money_owner or 'total'} sums differ"
         )
-    return CheckOutcome(f"money:{column}", len(owners), len(wrong), detail)
+    totals = {"source": str(total_expected), "target": str(total_actual)}
+    return CheckOutcome(f"money:{column}", len(owners), len(wrong), detail, totals=totals)

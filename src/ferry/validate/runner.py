@@ -12,6 +12,8 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from psycopg.types.json import Jsonb
+
 from ferry.catalog.registry import Catalogue
 from ferry.engine.executor import EntityResult, RunContext
 from ferry.engine.guard import guarded
@@ -68,7 +70,8 @@ def _record(ctx: RunContext, name: str, result: EntityResult, started_at: dateti
         with target.cursor() as cur:
             cur.executemany(
                 "INSERT INTO ferry.validation_findings (run_id, entity, check_name, passed,"
-                " checked, failed, detail, legacy_ids) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                " checked, failed, detail, legacy_ids, totals)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         ctx.run_id,
@@ -79,6 +82,7 @@ def _record(ctx: RunContext, name: str, result: EntityResult, started_at: dateti
                         o.failed,
                         o.detail,
                         o.legacy_ids,
+                        Jsonb(o.totals),
                     )
                     for o in result.checks
                 ],

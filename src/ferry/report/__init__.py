@@ -1,0 +1,1 @@
+"""Run reports: what moved, what did not and why, in HTML, Markdown or JSON."""

@@ -1,0 +1,155 @@
+"""Charts drawn as inline SVG: a report must open anywhere, offline, from one file.
+
+Each function returns SVG markup whose shapes carry CSS classes (`state-completed`, `bar`,
+...) styled by the report's stylesheet, and `<title>` elements as hover tooltips. Text is
+escaped; labels are entity names, reasons and numbers, never row values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+LABEL_WIDTH = 190
+BAR_HEIGHT = 18
+ROW_GAP = 6
+CHART_WIDTH = 760
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str  # the value as the reader should see it
+    css: str = "bar"
+
+
+def bar_chart(bars: Sequence[Bar], caption: str) -> Markup:
+    """Horizontal bars, longest first as given, scaled to the largest value."""
+    if not bars:
+        return Markup("")
+    largest = max(b.value for b in bars) or 1
+    span = CHART_WIDTH - LABEL_WIDTH - 90
+    step = BAR_HEIGHT + ROW_GAP
+    height = len(bars) * step + ROW_GAP
+    parts = [_open_svg(CHART_WIDTH, height, caption)]
+    for index, bar in enumerate(bars):
+        y = ROW_GAP + index * step
+        length = max(bar.value / largest * span, 1 if bar.value else 0)
+        parts.append(
+            f'<g class="row"><title>{escape(bar.label)}: {escape(bar.text)}</title>'
+            f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end">'
+            f"{escape(bar.label)}</text>"
+            f'<rect class="{escape(bar.css)}" x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" '
+            f'height="{BAR_HEIGHT}" rx="2"/>'
+            f'<text class="value" x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 13}">'
+            f"{escape(bar.text)}</text></g>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Span:
+    label: str
+    start: float  # seconds after the run started
+    seconds: float
+    state: str
+    text: str
+
+
+def timeline(spans: Sequence[Span], total_seconds: float, caption: str) -> Markup:
+    """One line per entity: when its work started and how long it took, on the run's clock."""
+    if not spans:
+        return Markup("")
+    total = max(total_seconds, max(s.start + s.seconds for s in spans), 0.001)
+    span_width = CHART_WIDTH - LABEL_WIDTH - 20
+    step = BAR_HEIGHT + ROW_GAP
+    height = len(spans) * step + ROW_GAP + 24
+    parts = [_open_svg(CHART_WIDTH, height, caption)]
+    for tick in range(5):
+        x = LABEL_WIDTH + span_width * tick / 4
+        parts.append(
+            f'<line class="grid" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}"/>'
+            f'<text class="tick" x="{x:.1f}" y="{height - 6}" text-anchor="middle">'
+            f"{total * tick / 4:.1f} s</text>"
+        )
+    for index, span in enumerate(spans):
+        y = ROW_GAP + index * step
+        x = LABEL_WIDTH + span.start / total * span_width
+        width = max(span.seconds / total * span_width, 2)
+        parts.append(
+            f'<g class="row"><title>{escape(span.label)}: {escape(span.text)}</title>'
+            f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end">'
+            f"{escape(span.label)}</text>"
+            f'<rect class="state-{escape(span.state)}" x="{x:.1f}" y="{y}" width="{width:.1f}" '
+            f'height="{BAR_HEIGHT}" rx="2"/></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+NODE_WIDTH = 168
+NODE_HEIGHT = 26
+COLUMN_GAP = 56
+NODE_GAP = 10
+
+
+def dependency_graph(
+    phases: Sequence[Sequence[str]],
+    depends_on: Mapping[str, Sequence[str]],
+    states: Mapping[str, str],
+    caption: str,
+) -> Markup:
+    """The plan as layers, one column per phase; an edge from each dependency to its
+    dependent; each entity coloured by its state."""
+    where: dict[str, tuple[float, float]] = {}
+    for column, phase in enumerate(phases):
+        for row, name in enumerate(phase):
+            where[name] = (
+                10 + column * (NODE_WIDTH + COLUMN_GAP),
+                30 + row * (NODE_HEIGHT + NODE_GAP),
+            )
+    tallest = max((len(p) for p in phases), default=0)
+    width = 20 + len(phases) * (NODE_WIDTH + COLUMN_GAP) - COLUMN_GAP
+    height = 40 + tallest * (NODE_HEIGHT + NODE_GAP)
+    parts = [_open_svg(width, height, caption)]
+    for column in range(len(phases)):
+        x = 10 + column * (NODE_WIDTH + COLUMN_GAP) + NODE_WIDTH / 2
+        parts.append(
+            f'<text class="tick" x="{x}" y="16" text-anchor="middle">phase {column + 1}</text>'
+        )
+    for name, (x, y) in where.items():
+        for parent in depends_on.get(name, ()):
+            if parent not in where or parent == name:
+                continue
+            px, py = where[parent]
+            x1, y1 = px + NODE_WIDTH, py + NODE_HEIGHT / 2
+            x2, y2 = x, y + NODE_HEIGHT / 2
+            bend = (x2 - x1) / 2
+            parts.append(
+                f'<path class="edge" d="M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}">'
+                f"<title>{escape(name)} depends on {escape(parent)}</title></path>"
+            )
+    for name, (x, y) in where.items():
+        state = states.get(name, "pending")
+        parts.append(
+            f'<g class="node" data-entity="{escape(name)}" data-state="{escape(state)}">'
+            f"<title>{escape(name)}: {escape(state)}</title>"
+            f'<rect class="state-{escape(state)}" x="{x}" y="{y}" width="{NODE_WIDTH}" '
+            f'height="{NODE_HEIGHT}" rx="5"/>'
+            f'<text class="node-label" x="{x + NODE_WIDTH / 2}" y="{y + 17}" '
+            f'text-anchor="middle">{escape(name)}</text></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _open_svg(width: float, height: float, caption: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'aria-label="{escape(caption)}">'
+    )

@@ -1,0 +1,227 @@
+"""What a report says, gathered from the databases: the numbers every format renders.
+
+A report describes the migration as it stands (the same counts as `ferry status`) and one run
+in detail: by default the latest migrate or sync, with the latest validation. Everything is
+read from ferry's state in the target and from the source's counts: ids, counts, timings and
+money totals, never row values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ferry import __version__
+from ferry.catalog.registry import Catalogue
+from ferry.errors import StateError
+from ferry.plan.planner import plan_entities
+from ferry.quarantine import counts_by_reason
+from ferry.state.schema import current_version
+from ferry.state.status import EntityStatus, entity_statuses
+
+FOCUS_OPERATIONS = ("migrate", "sync")
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: int
+    operation: str
+    target: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    error_message: str | None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class EntityWork:
+    """What one run did for one entity (its summary row in migration_control)."""
+
+    entity: str
+    status: str
+    processed: int
+    started_at: datetime
+    finished_at: datetime | None
+    error_message: str | None
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def rows_per_second(self) -> float | None:
+        seconds = self.seconds
+        return self.processed / seconds if seconds else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    entity: str
+    check: str
+    passed: bool
+    checked: int
+    failed: int
+    detail: str
+    legacy_ids: list[int]
+    totals: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Summary:
+    entities: int
+    source: int
+    migrated: int
+    quarantined: int
+    skipped: int
+    balanced_entities: int
+    verified: int | None
+    money_checks: int
+    money_checks_passed: int
+    checks: int
+    checks_passed: int
+    run_seconds: float | None
+    run_rows: int
+    rows_per_second: float | None
+
+
+@dataclass
+class Report:
+    generated_at: datetime
+    ferry_version: str
+    catalogue: str
+    statuses: list[EntityStatus]
+    phases: list[list[str]]
+    runs: list[Run]
+    run: Run | None
+    work: dict[str, EntityWork]
+    validation: Run | None
+    findings: list[Finding]
+    quarantine: list[tuple[str, str, int]]
+    summary: Summary = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.summary = summarise(self)
+
+    @property
+    def validation_is_stale(self) -> bool:
+        """The validation ran before the reported run: its verdict predates the rows."""
+        return (
+            self.validation is not None
+            and self.run is not None
+            and self.validation.run_id < self.run.run_id
+        )
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["statuses"] = [s.as_dict() for s in self.statuses]
+        data["work"] = {
+            name: {**asdict(w), "seconds": w.seconds, "rows_per_second": w.rows_per_second}
+            for name, w in self.work.items()
+        }
+        data["quarantine"] = [{"entity": e, "reason": r, "rows": n} for e, r, n in self.quarantine]
+        data["validation_is_stale"] = self.validation_is_stale
+        return data
+
+
+def summarise(report: Report) -> Summary:
+    statuses = report.statuses
+    content = [f for f in report.findings if f.check == "content"]
+    money = [f for f in report.findings if f.check.startswith("money:")]
+    run_rows = sum(w.processed for w in report.work.values())
+    seconds = report.run.seconds if report.run else None
+    return Summary(
+        entities=len(statuses),
+        source=sum(s.source_rows for s in statuses),
+        migrated=sum(s.migrated for s in statuses),
+        quarantined=sum(s.quarantined for s in statuses),
+        skipped=sum(s.skipped for s in statuses),
+        balanced_entities=sum(s.balanced for s in statuses),
+        verified=sum(f.checked - f.failed for f in content) if content else None,
+        money_checks=len(money),
+        money_checks_passed=sum(f.passed for f in money),
+        checks=len(report.findings),
+        checks_passed=sum(f.passed for f in report.findings),
+        run_seconds=seconds,
+        run_rows=run_rows,
+        rows_per_second=run_rows / seconds if seconds else None,
+    )
+
+
+def gather(
+    source: psycopg.Connection,
+    target: psycopg.Connection,
+    catalogue: Catalogue,
+    run_id: int | None = None,
+) -> Report:
+    """Everything a report shows; `run_id` chooses the run described in detail."""
+    statuses = entity_statuses(source, target, catalogue)
+    phases = [list(p) for p in plan_entities(catalogue, catalogue.name, catalogue.entities).phases]
+    runs = _runs(target) if current_version(target) > 0 else []
+    focus = _focus(runs, run_id)
+    validation = next((r for r in reversed(runs) if r.operation == "validate"), None)
+    return Report(
+        generated_at=datetime.now(UTC),
+        ferry_version=__version__,
+        catalogue=catalogue.name,
+        statuses=statuses,
+        phases=phases,
+        runs=runs,
+        run=focus,
+        work=_work(target, focus.run_id) if focus else {},
+        validation=validation,
+        findings=_findings(target, validation.run_id) if validation else [],
+        quarantine=[(q.entity, q.reason, q.rows) for q in counts_by_reason(target)] if runs else [],
+    )
+
+
+def _runs(target: psycopg.Connection) -> list[Run]:
+    rows = target.execute(
+        "SELECT run_id, operation, target, status, started_at, finished_at, error_message"
+        " FROM ferry.runs ORDER BY run_id"
+    ).fetchall()
+    return [Run(*row) for row in rows]
+
+
+def _focus(runs: list[Run], run_id: int | None) -> Run | None:
+    if run_id is not None:
+        chosen = next((r for r in runs if r.run_id == run_id), None)
+        if chosen is None:
+            latest = runs[-1].run_id if runs else None
+            raise StateError(
+                f"Run {run_id} is not recorded in this target"
+                + (f" (its runs go up to {latest})." if latest else " (it has no runs yet).")
+            )
+        return chosen
+    writes = [r for r in runs if r.operation in FOCUS_OPERATIONS]
+    return (writes or runs or [None])[-1]
+
+
+def _work(target: psycopg.Connection, run_id: int) -> dict[str, EntityWork]:
+    with target.cursor(row_factory=dict_row) as cur:
+        rows = cur.execute(
+            "SELECT entity, status, rows_processed AS processed, started_at, finished_at,"
+            " error_message FROM ferry.migration_control"
+            " WHERE run_id = %s AND batch IS NULL ORDER BY started_at, entity",
+            (run_id,),
+        ).fetchall()
+    return {row["entity"]: EntityWork(**row) for row in rows}
+
+
+def _findings(target: psycopg.Connection, run_id: int) -> list[Finding]:
+    rows = target.execute(
+        "SELECT entity, check_name, passed, checked, failed, detail, legacy_ids, totals"
+        " FROM ferry.validation_findings WHERE run_id = %s ORDER BY entity, check_name",
+        (run_id,),
+    ).fetchall()
+    return [Finding(*row) for row in rows]
