@@ -4,6 +4,7 @@ VENV ?= .venv
 FERRY := $(VENV)/bin/ferry
 SCALE ?= 0.05
 SEED ?= 1
+REPORT ?= .ferry/report.html
 
 .PHONY: install demo test lint format bench
 
@@ -16,7 +17,8 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## demo: on the configured servers (embedded PostgreSQL if none): build the legacy and target
-## databases, migrate everything, validate every row, show the accounting per entity.
+## databases, migrate everything, validate every row, show the accounting per entity, and
+## write the HTML report (its path is printed last).
 demo: install
 	$(FERRY) check
 	$(FERRY) legacy generate --scale $(SCALE) --seed $(SEED)
@@ -24,6 +26,7 @@ demo: install
 	$(FERRY) migrate all
 	$(FERRY) validate final
 	$(FERRY) status
+	$(FERRY) report --format html -o $(REPORT)
 
 ## test: lint, format check, and the whole test suite against a real PostgreSQL.
 test: install lint

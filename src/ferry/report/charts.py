@@ -7,12 +7,13 @@ escaped; labels are entity names, reasons and numbers, never row values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-LABEL_WIDTH = 190
+LABEL_WIDTH = 190  # the label column; wider (up to twice) for long labels
+CHARACTER_WIDTH = 7  # of a 12px sans-serif label, near enough to size the label column
 BAR_HEIGHT = 18
 ROW_GAP = 6
 CHART_WIDTH = 760
@@ -31,7 +32,8 @@ def bar_chart(bars: Sequence[Bar], caption: str) -> Markup:
     if not bars:
         return Markup("")
     largest = max(b.value for b in bars) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 90
+    labels = _label_width(b.label for b in bars)
+    span = CHART_WIDTH - labels - 90
     step = BAR_HEIGHT + ROW_GAP
     height = len(bars) * step + ROW_GAP
     parts = [_open_svg(CHART_WIDTH, height, caption)]
@@ -40,11 +42,11 @@ def bar_chart(bars: Sequence[Bar], caption: str) -> Markup:
         length = max(bar.value / largest * span, 1 if bar.value else 0)
         parts.append(
             f'<g class="row"><title>{escape(bar.label)}: {escape(bar.text)}</title>'
-            f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end">'
+            f'<text class="label" x="{labels - 8}" y="{y + 13}" text-anchor="end">'
             f"{escape(bar.label)}</text>"
-            f'<rect class="{escape(bar.css)}" x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" '
+            f'<rect class="{escape(bar.css)}" x="{labels}" y="{y}" width="{length:.1f}" '
             f'height="{BAR_HEIGHT}" rx="2"/>'
-            f'<text class="value" x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 13}">'
+            f'<text class="value" x="{labels + length + 6:.1f}" y="{y + 13}">'
             f"{escape(bar.text)}</text></g>"
         )
     parts.append("</svg>")
@@ -91,7 +93,7 @@ def timeline(spans: Sequence[Span], total_seconds: float, caption: str) -> Marku
     return Markup("".join(parts))
 
 
-NODE_WIDTH = 168
+NODE_WIDTH = 190
 NODE_HEIGHT = 26
 COLUMN_GAP = 56
 NODE_GAP = 10
@@ -145,6 +147,12 @@ def dependency_graph(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _label_width(labels: Iterable[str]) -> int:
+    """Room for the longest label (up to a limit), so that none is cut at the chart's edge."""
+    longest = max((len(label) for label in labels), default=0)
+    return min(max(LABEL_WIDTH, longest * CHARACTER_WIDTH + 16), 2 * LABEL_WIDTH)
 
 
 def _open_svg(width: float, height: float, caption: str) -> str:
