@@ -4,7 +4,10 @@ VENV ?= .venv
 FERRY := $(VENV)/bin/ferry
 SCALE ?= 0.05
 SEED ?= 1
-REPORT ?= .ferry/report.html
+REPORT ?= $(or $(FERRY_STATE_DIR),.ferry)/report.html
+# Test processes: each has its own template databases; files are not split between them, so
+# a module's shared fixtures are built once.
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test lint format bench
 
@@ -30,7 +33,7 @@ demo: install
 
 ## test: lint, format check, and the whole test suite against a real PostgreSQL.
 test: install lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

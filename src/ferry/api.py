@@ -33,7 +33,7 @@ from ferry.rollback import run_rollback
 from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
 from ferry.state.schema import ensure_state_schema
-from ferry.state.status import EntityStatus, entity_statuses
+from ferry.state.status import EntityStatus, entity_statuses, source_counts
 from ferry.sync.runner import run_sync
 from ferry.validate.runner import run_validate
 
@@ -181,12 +181,16 @@ def migrate(
 def status(settings: Settings) -> list[EntityStatus]:
     """Per entity: source, migrated, quarantined, skipped, target rows, state."""
     catalogue = load(settings)
-    with (
-        open_database(settings, "source", "counting source rows") as source,
-        open_database(settings, "target", "reading ferry's state") as target,
-    ):
+    counts = count_source(settings, catalogue)
+    with open_database(settings, "target", "reading ferry's state") as target:
+        return entity_statuses(counts, target, catalogue)
+
+
+def count_source(settings: Settings, catalogue: Catalogue) -> dict[str, int]:
+    """Source rows per entity, on a connection of their own: a failure there is the source's."""
+    with open_database(settings, "source", "counting source rows") as source:
         source.read_only = True
-        return entity_statuses(source, target, catalogue)
+        return source_counts(source, catalogue)
 
 
 def rollback(
@@ -328,9 +332,6 @@ def report(settings: Settings, run: int | None = None) -> Report:
     """The numbers of a report: the migration as it stands and one run in detail (default:
     the latest migrate or sync) with the latest validation."""
     catalogue = load(settings)
-    with (
-        open_database(settings, "source", "counting source rows") as source,
-        open_database(settings, "target", "reading ferry's state") as target,
-    ):
-        source.read_only = True
-        return gather(source, target, catalogue, run)
+    counts = count_source(settings, catalogue)
+    with open_database(settings, "target", "reading ferry's state") as target:
+        return gather(counts, target, catalogue, run)

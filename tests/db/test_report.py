@@ -11,12 +11,15 @@ import pytest
 from ferry.errors import StateError
 from ferry.report.model import Report, gather
 from ferry.report.render import render
+from ferry.state.status import source_counts
 from tests.db import toy
 
 
 def report_of(urls: tuple[str, str], run_id: int | None = None) -> Report:
-    with psycopg.connect(urls[0]) as source, psycopg.connect(urls[1]) as target:
-        return gather(source, target, toy.CATALOGUE, run_id)
+    with psycopg.connect(urls[0]) as source:
+        counts = source_counts(source, toy.CATALOGUE)
+    with psycopg.connect(urls[1]) as target:
+        return gather(counts, target, toy.CATALOGUE, run_id)
 
 
 def test_a_target_without_runs_still_has_a_report(toy_urls) -> None:

@@ -219,11 +219,6 @@ def test_missing_select_on_a_legacy_table_is_named(world: World) -> None:
     assert_source_refused_dispatch_task(world, result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api.status opens both sides in one `with`: the target's error translation wraps "
-    "the source's failure too, so it is reported as a target error (exit 5)",
-)
 def test_status_names_the_source_side_of_a_missing_select(world: World) -> None:
     with without_select_on_dispatch_task(world):
         result = run_ferry("status", cwd=world.cwd, env=world.env)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import signal
+import uuid
 from functools import partial
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def failed_checks(document) -> dict[tuple[str, str], list[int]]:
 @pytest.fixture(scope="module")
 def migrated(server_url: str, legacy_template: str, target_template: str, tmp_path_factory):
     """A legacy copy and a target migrated from it, kept as templates for each test."""
-    suffix = tmp_path_factory.mktemp("proof").name[-8:].replace("-", "_")
+    suffix = uuid.uuid4().hex[:8]
     source = create_database(server_url, f"ferry_proof_src_{suffix}", legacy_template)
     target = create_database(server_url, f"ferry_proof_tgt_{suffix}", target_template)
     env = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target}

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -121,7 +122,8 @@ def migrated(tmp_path_factory, server_url, legacy_template, target_template):
     from tests.conftest import create_database, drop_database
 
     cwd = tmp_path_factory.mktemp("report")
-    names = [f"ferry_test_report_{kind}_{cwd.name[-6:]}" for kind in ("src", "tgt")]
+    suffix = uuid.uuid4().hex[:8]
+    names = [f"ferry_test_report_{kind}_{suffix}" for kind in ("src", "tgt")]
     env = {
         "FERRY_SOURCE_URL": create_database(server_url, names[0], legacy_template),
         "FERRY_TARGET_URL": create_database(server_url, names[1], target_template),

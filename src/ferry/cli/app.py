@@ -115,10 +115,13 @@ def main() -> None:
     except FerryError as exc:
         _report(exc, exc.sentence)
         sys.exit(int(exc.exit_code))
-    except KeyboardInterrupt:
-        err_console.print(
-            "interrupted: committed batches are kept; run the command again to resume."
-        )
+    except SystemExit as exc:
+        if _interrupted(exc):  # Typer turns Ctrl-C into a silent exit 130: say what it means
+            err_console.print(
+                "interrupted: committed batches are kept; run the command again to resume."
+            )
+        raise
+    except KeyboardInterrupt:  # outside a command (while Typer parses)
         sys.exit(130)
     except Exception as exc:
         _report(
@@ -127,6 +130,16 @@ def main() -> None:
             "Run again with --debug for the traceback.",
         )
         sys.exit(int(ExitCode.INTERNAL))
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is among the causes of `exc`."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _report(exc: BaseException, sentence: str) -> None:

@@ -49,6 +49,8 @@ def logs(
             out_console.print(json.dumps(event), markup=False, highlight=False, soft_wrap=True)
         else:
             out_console.print(render(event), soft_wrap=True)
+        if follow:  # live, even through a pipe
+            out_console.file.flush()
 
 
 def render(event: dict) -> Text:

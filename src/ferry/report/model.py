@@ -159,13 +159,14 @@ def summarise(report: Report) -> Summary:
 
 
 def gather(
-    source: psycopg.Connection,
+    counts: dict[str, int],
     target: psycopg.Connection,
     catalogue: Catalogue,
     run_id: int | None = None,
 ) -> Report:
-    """Everything a report shows; `run_id` chooses the run described in detail."""
-    statuses = entity_statuses(source, target, catalogue)
+    """Everything a report shows, from the source's row `counts` (`source_counts`) and the
+    target; `run_id` chooses the run described in detail."""
+    statuses = entity_statuses(counts, target, catalogue)
     phases = [list(p) for p in plan_entities(catalogue, catalogue.name, catalogue.entities).phases]
     runs = _runs(target) if current_version(target) > 0 else []
     focus = _focus(runs, run_id)

@@ -86,10 +86,10 @@ def _target_rows(conn: psycopg.Connection, qualified: str) -> int | None:
 
 
 def entity_statuses(
-    source: psycopg.Connection, target: psycopg.Connection, catalogue: Catalogue
+    counts: dict[str, int], target: psycopg.Connection, catalogue: Catalogue
 ) -> list[EntityStatus]:
-    """Status of every entity, in plan order of the whole catalogue."""
-    counts = source_counts(source, catalogue)
+    """Status of every entity, in plan order of the whole catalogue; `counts` are the
+    source's (`source_counts`), read first so that a source failure is named as such."""
     migrated = quarantined = skipped = {}
     last: dict[str, LastRun] = {}
     last_write: dict[str, LastRun] = {}

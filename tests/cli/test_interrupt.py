@@ -1,0 +1,46 @@
+"""Ctrl-C: ferry says what an interruption means and exits 130 (no traceback)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from ferry.runlog import log_path, logs_directory
+
+TARGET = "postgresql://nobody@127.0.0.1:1/ferry_interrupt"
+
+
+def test_ctrl_c_says_committed_work_is_kept_and_exits_130(tmp_path: Path) -> None:
+    """`ferry logs --follow` of a run that is still going (this test's own process) waits;
+    Ctrl-C then stops it. No database is needed to find the log."""
+    state = tmp_path / "state"
+    log = log_path(logs_directory(state, TARGET), 1)
+    log.parent.mkdir(parents=True)
+    started = {"event": "run_started", "run": 1, "host": socket.gethostname(), "pid": os.getpid()}
+    log.write_text(json.dumps(started) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FERRY_")}
+    env.update(FERRY_SOURCE_URL=TARGET, FERRY_TARGET_URL=TARGET, FERRY_STATE_DIR=str(state))
+    following = subprocess.Popen(
+        [sys.executable, "-m", "ferry", "logs", "--follow"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = following.stdout.readline()  # it follows: the run's first event is out
+        following.send_signal(signal.SIGINT)
+        _, stderr = following.communicate(timeout=30)
+    finally:
+        if following.poll() is None:
+            following.kill()
+    assert "run_started" in first
+    assert following.returncode == 130, stderr
+    assert "interrupted: committed batches are kept" in stderr
+    assert "Traceback" not in stderr
