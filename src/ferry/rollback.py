@@ -181,7 +181,7 @@ def rollback_entity(
         result.processed += removed
         result.deleted += deleted
         ctx.progress.batch_done(name, removed, 0, 0, 0)
-    if not ctx.dry_run:
+    if not ctx.dry_run and result.processed:  # nothing deleted: the statistics still hold
         large = result.processed >= VACUUM_AFTER
 
         def refresh() -> None:

@@ -18,7 +18,7 @@ from ferry.errors import ConfigurationError, DatabaseError, SourceError, TargetE
 
 # SQLSTATEs after which repeating the same work may succeed.
 # A lock timeout (55P03) is not among them: ferry has already waited as long as it was told to.
-TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53300"})
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53200", "53300"})
 TRANSIENT_SQLSTATE_CLASSES = frozenset({"08"})
 
 _UNREACHABLE = re.compile(
@@ -94,7 +94,9 @@ def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseErr
     sqlstate = exc.sqlstate
     diag = exc.diag
     cls = error_class(side)
-    transient = is_transient_sqlstate(sqlstate) or isinstance(exc, psycopg.OperationalError)
+    # No SQLSTATE: the connection itself failed (handled below). With one, the code decides:
+    # an OperationalError such as 54000 (a limit exceeded) fails the same way when retried.
+    transient = is_transient_sqlstate(sqlstate)
     if sqlstate == "42501":
         return cls(
             f"The {side} database refused {action}: {privilege_problem(exc, side)}",

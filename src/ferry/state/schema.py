@@ -40,7 +40,13 @@ def current_version(conn: psycopg.Connection) -> int:
 
 
 def ensure_state_schema(conn: psycopg.Connection) -> list[int]:
-    """Install or upgrade ferry's schema; returns the versions applied now (empty if current)."""
+    """Install or upgrade ferry's schema; returns the versions applied now (empty if current).
+
+    A current schema is left untouched, so that a run needs no CREATE privilege once `ferry
+    init` has installed it (a role that may only write rows can then run ferry).
+    """
+    if current_version(conn) >= latest_version():
+        return []
     applied = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INIT_LOCK_KEY,))
