@@ -133,6 +133,6 @@ def test_a_failed_entity_blocks_its_dependents_and_says_so(toy_urls) -> None:
     with psycopg.connect(toy_urls[1]) as conn:
         conn.execute("DROP TABLE books")  # books cannot load; authors still can
         conn.execute("ALTER TABLE authors RENAME TO writers")  # now authors cannot either
-    with pytest.raises(TargetError, match="Not started because of it: books") as caught:
+    with pytest.raises(TargetError, match=r"[^.]; not started because of it: books\.$") as caught:
         migrate(toy_urls)
     assert "authors" in str(caught.value)

@@ -61,10 +61,11 @@ def show(
         "tickets, chats or logs."
     )
     names, rows = api.quarantine_values(settings, entity, [e.legacy_id for e in found])
-    values = Table(*names)
-    for row in rows:
-        values.add_row(*["" if v is None else str(v) for v in row])
-    out_console.print(values)
+    for row in rows:  # one record at a time: an entity's columns do not fit across a terminal
+        record = Table("column", "value", title=f"{entity} {row[0]}", title_justify="left")
+        for name, value in zip(names, row, strict=True):
+            record.add_row(name, "NULL" if value is None else str(value))
+        out_console.print(record)
 
 
 @quarantine_app.command("retry")

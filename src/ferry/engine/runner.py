@@ -88,75 +88,22 @@ def run_plan(
     target_conn = session.target()
     everything = target_conn.transaction(force_rollback=True) if options.dry_run else nullcontext()
     with everything:
-        try:
-            with target_conn.transaction():
-                ensure_state_schema(target_conn)
-                control.mark_interrupted_runs(target_conn)
-                run_id = control.start_run(
-                    target_conn, operation, target, _run_parameters(options), options.dry_run
-                )
-        except psycopg.Error as exc:
-            raise statement_failure(exc, "target", "starting the run") from None
-        session.name_run(run_id)
+        run_id = _start_run(session, operation, target, options)
         log = _open_log(session, run_id, progress)
-        progress = LoggedProgress(progress, log)
-        log.event(
-            "run_started",
-            operation=operation,
-            target=target,
-            dry_run=options.dry_run,
-            workers=options.workers,
-            batch_size=options.batch_size,
-            ferry_version=__version__,
-            host=socket.gethostname(),
-            pid=os.getpid(),
-        )
-        result = RunResult(run_id, operation, target, options.dry_run)
-        failures: list[FerryError] = []
-        failed: set[str] = set()
-
-        def attempt(entity_session: RunSession, name: str) -> EntityResult | FerryError:
-            ctx = RunContext(
-                entity_session,
-                run_id,
-                operation,
-                parameters(name),
-                options.batch_size,
-                options.dry_run,
-                options.restart,
-                progress,
-                options.workers,
-                options.retry,
-                log,
-            )
-            try:
-                outcome = work(ctx, name)
-            except FerryError as exc:
-                log.event("entity_failed", entity=name, **_error_fields(exc))
-                return exc
-            log.event("entity_finished", **_result_fields(outcome))
-            return outcome
-
+        _log_start(log, operation, target, options)
         started = time.monotonic()
         try:
-            for phase in phases:
-                runnable = [name for name in phase if not failed & blockers(name)]
-                for name in phase:
-                    if name not in runnable:
-                        result.blocked.append(name)
-                        log.event("entity_blocked", entity=name)
-                failed.update(name for name in phase if name not in runnable)
-                for name, outcome in zip(
-                    runnable, _run_phase(session, run_id, runnable, attempt, options), strict=True
-                ):
-                    if isinstance(outcome, FerryError):
-                        failures.append(outcome)
-                        failed.add(name)
-                        result.entities.append(EntityResult(name, status="failed"))
-                        progress.entity_finished(name, "failed")
-                        _record_failure(session, run_id, name, operation, outcome)
-                    else:
-                        result.entities.append(outcome)
+            result, failures = _run_phases(
+                session,
+                RunResult(run_id, operation, target, options.dry_run),
+                phases,
+                work=work,
+                blockers=blockers,
+                parameters=parameters,
+                options=options,
+                progress=LoggedProgress(progress, log),
+                log=log,
+            )
             _finish(session, run_id, failures)
             log.event(
                 "run_finished",
@@ -177,9 +124,99 @@ def run_plan(
     if failures:
         first = failures[0]
         if result.blocked:  # say what else did not happen, in the same sentence
-            first.args = (f"{first} Not started because of it: {', '.join(result.blocked)}.",)
+            blocked = ", ".join(result.blocked)
+            first.args = (f"{str(first).rstrip('.')}; not started because of it: {blocked}.",)
         raise first
     return result
+
+
+def _start_run(session: RunSession, operation: str, target: str, options: RunOptions) -> int:
+    """Install or upgrade ferry's schema, mark runs that died as interrupted, open the run row."""
+    target_conn = session.target()
+    try:
+        with target_conn.transaction():
+            ensure_state_schema(target_conn)
+            control.mark_interrupted_runs(target_conn)
+            run_id = control.start_run(
+                target_conn, operation, target, _run_parameters(options), options.dry_run
+            )
+    except psycopg.Error as exc:
+        raise statement_failure(exc, "target", "starting the run") from None
+    session.name_run(run_id)
+    return run_id
+
+
+def _run_phases(
+    session: RunSession,
+    result: RunResult,
+    phases: Sequence[Sequence[str]],
+    *,
+    work: EntityWork,
+    blockers: Callable[[str], set[str]],
+    parameters: Callable[[str], dict],
+    options: RunOptions,
+    progress: Progress,
+    log: RunLog,
+) -> tuple[RunResult, list[FerryError]]:
+    """Each phase's entities, those blocked by an earlier failure left out; the failures."""
+    run_id, operation = result.run_id, result.operation
+    failures: list[FerryError] = []
+    failed: set[str] = set()
+
+    def attempt(entity_session: RunSession, name: str) -> EntityResult | FerryError:
+        ctx = RunContext(
+            entity_session,
+            run_id,
+            operation,
+            parameters(name),
+            options.batch_size,
+            options.dry_run,
+            options.restart,
+            progress,
+            options.workers,
+            options.retry,
+            log,
+        )
+        try:
+            outcome = work(ctx, name)
+        except FerryError as exc:
+            log.event("entity_failed", entity=name, **_error_fields(exc))
+            return exc
+        log.event("entity_finished", **_result_fields(outcome))
+        return outcome
+
+    for phase in phases:
+        runnable = [name for name in phase if not failed & blockers(name)]
+        for name in phase:
+            if name not in runnable:
+                result.blocked.append(name)
+                failed.add(name)
+                log.event("entity_blocked", entity=name)
+        outcomes = _run_phase(session, run_id, runnable, attempt, options)
+        for name, outcome in zip(runnable, outcomes, strict=True):
+            if isinstance(outcome, FerryError):
+                failures.append(outcome)
+                failed.add(name)
+                result.entities.append(EntityResult(name, status="failed"))
+                progress.entity_finished(name, "failed")
+                _record_failure(session, run_id, name, operation, outcome)
+            else:
+                result.entities.append(outcome)
+    return result, failures
+
+
+def _log_start(log: RunLog, operation: str, target: str, options: RunOptions) -> None:
+    log.event(
+        "run_started",
+        operation=operation,
+        target=target,
+        dry_run=options.dry_run,
+        workers=options.workers,
+        batch_size=options.batch_size,
+        ferry_version=__version__,
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
 
 
 def _open_log(session: RunSession, run_id: int, progress: Progress) -> RunLog:
