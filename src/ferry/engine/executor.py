@@ -226,9 +226,13 @@ def _key_ranges(ctx: RunContext, entity: Entity, start: int | None, total: int) 
             parts = slice_count(entity, total, ctx.workers, ctx.batch_size)
             if parts == 1 or ctx.dry_run:
                 return [KeyRange(start)]
-            return slices.new_plan(
-                target, ctx.session.source(), ctx.run_id, entity, ctx.operation, start, parts
+            ranges = on_database(  # a failure here is the source's, though inside this block
+                "source",
+                f"planning {entity.name}",
+                lambda: slices.cut(ctx.session.source(), entity, start, parts),
             )
+            slices.record_plan(target, ctx.run_id, entity.name, ctx.operation, ranges)
+            return ranges
 
     return on_database("target", f"planning {entity.name}", work)
 

@@ -56,30 +56,27 @@ def existing_plan(conn: psycopg.Connection, entity: str, operation: str) -> list
     return [KeyRange(*row) for row in rows]
 
 
-def new_plan(
-    conn: psycopg.Connection,
-    reader: SourceReader,
-    run_id: int,
-    entity: Entity,
-    operation: str,
-    after: int | None,
-    parts: int,
-) -> list[KeyRange]:
-    """Cut the keys after `after` into `parts` ranges of equal row counts and record them."""
+def cut(reader: SourceReader, entity: Entity, after: int | None, parts: int) -> list[KeyRange]:
+    """The keys after `after` cut into `parts` ranges of equal row counts (read in the source)."""
     fractions = [i / parts for i in range(1, parts)]
     cuts = reader.conn.execute(key_percentiles_query(entity, after), (fractions,)).fetchone()[0]
     bounds = [after, *sorted(set(cuts or []))]
-    ranges = [
+    return [
         KeyRange(low, high, number)
         for number, (low, high) in enumerate(zip(bounds, [*bounds[1:], None], strict=True))
     ]
+
+
+def record_plan(
+    conn: psycopg.Connection, run_id: int, entity: str, operation: str, ranges: list[KeyRange]
+) -> None:
+    """The plan's ranges in ferry.slices, where each keeps its checkpoint."""
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO ferry.slices (entity, operation, slice, key_after, key_last, run_id)"
             " VALUES (%s, %s, %s, %s, %s, %s)",
-            [(entity.name, operation, r.number, r.after, r.last, run_id) for r in ranges],
+            [(entity, operation, r.number, r.after, r.last, run_id) for r in ranges],
         )
-    return ranges
 
 
 def checkpoint(conn: psycopg.Connection, entity: str, operation: str, number: int) -> int | None:
