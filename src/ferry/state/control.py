@@ -96,12 +96,14 @@ def start_entity(
     """The (run, entity) summary row, carrying the checkpoint it starts from.
 
     `started_at` is given when the row is written after the work (a validation records its
-    outcome once it is known); otherwise the row's own time is the start.
+    outcome once it is known); otherwise the row's own time is the start. Writing it again is
+    harmless: a retry after a commit whose acknowledgement was lost finds the row and keeps it.
     """
     conn.execute(
         "INSERT INTO ferry.migration_control (run_id, entity, operation, status, key_from,"
         " checkpoint_key, parameters, started_at)"
-        " VALUES (%s, %s, %s, 'running', %s, %s, %s, coalesce(%s, clock_timestamp()))",
+        " VALUES (%s, %s, %s, 'running', %s, %s, %s, coalesce(%s, clock_timestamp()))"
+        " ON CONFLICT ON CONSTRAINT migration_control_one_row DO NOTHING",
         (run_id, entity, operation, checkpoint, checkpoint, Jsonb(parameters), started_at),
     )
 

@@ -71,7 +71,8 @@ def _record(ctx: RunContext, name: str, result: EntityResult, started_at: dateti
             cur.executemany(
                 "INSERT INTO ferry.validation_findings (run_id, entity, check_name, passed,"
                 " checked, failed, detail, legacy_ids, totals)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (run_id, entity, check_name) DO NOTHING",  # a retried record
                 [
                     (
                         ctx.run_id,
