@@ -23,6 +23,12 @@ class ForeignKey:
     parent: str
     content_type: int | None = None
 
+    def narrowing(self) -> sql.Composable:
+        """` AND t.target_type_id = N` for a generic key (its rows aliased `t`), else nothing."""
+        if self.content_type is None:
+            return sql.SQL("")
+        return sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(self.content_type))
+
 
 def _fks(table: str, **columns: str) -> tuple[ForeignKey, ...]:
     return tuple(ForeignKey(table, column, parent) for column, parent in columns.items())
@@ -102,11 +108,6 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
 
 def orphan_query(fk: ForeignKey) -> sql.Composed:
     """SELECT the ids of the rows of `fk.table` whose `fk.column` points at no parent row."""
-    narrowed = (
-        sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(fk.content_type))
-        if fk.content_type is not None
-        else sql.SQL("")
-    )
     return sql.SQL(
         "SELECT t.id FROM {table} AS t WHERE t.{column} IS NOT NULL{narrowed}"
         " AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p.id = t.{column})"
@@ -114,7 +115,7 @@ def orphan_query(fk: ForeignKey) -> sql.Composed:
         table=sql.Identifier(fk.table),
         column=sql.Identifier(fk.column),
         parent=sql.Identifier(fk.parent),
-        narrowed=narrowed,
+        narrowed=fk.narrowing(),
     )
 
 

@@ -100,11 +100,6 @@ def heal(conn: psycopg.Connection) -> int:
     for fk in FOREIGN_KEYS:
         if (fk.table, fk.column) not in columns:
             continue
-        narrowed = (
-            sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(fk.content_type))
-            if fk.content_type is not None
-            else sql.SQL("")
-        )
         conn.execute(
             sql.SQL(
                 "UPDATE m_event AS e SET note = 'parent_arrives'"
@@ -118,7 +113,7 @@ def heal(conn: psycopg.Connection) -> int:
                 table=sql.Identifier(fk.table),
                 table_name=sql.Literal(fk.table),
                 column_name=sql.Literal(fk.column),
-                narrowed=narrowed,
+                narrowed=fk.narrowing(),
             )
         )
     return healed

@@ -129,11 +129,6 @@ def _policy(conn: psycopg.Connection) -> dict[ForeignKey, bool]:
 
 def _children(fk: ForeignKey) -> sql.Composed:
     """Rows of `fk.table` whose reference points at a row being deleted."""
-    narrowed = (
-        sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(fk.content_type))
-        if fk.content_type is not None
-        else sql.SQL("")
-    )
     return sql.SQL(
         "SELECT t.id FROM {table} AS t JOIN m_delete AS d"
         " ON d.source_table = {parent} AND d.legacy_id = t.{column}{narrowed}"
@@ -141,7 +136,7 @@ def _children(fk: ForeignKey) -> sql.Composed:
         table=sql.Identifier(fk.table),
         parent=sql.Literal(fk.parent),
         column=sql.Identifier(fk.column),
-        narrowed=narrowed,
+        narrowed=fk.narrowing(),
     )
 
 
