@@ -757,6 +757,9 @@ def test_quarantine_reasons_are_actionable_and_messages_quote_no_value(
             assert "SQLSTATE" in message and "public." in message, (entity, legacy_id, message)
         for value in DISTINCT:
             assert value not in message, (entity, legacy_id, reason)
+    # A value its column's type refuses: the message names the column (PostgreSQL does not).
+    out_of_range = [m for _, _, r, m in entries if r == "refused:NumericValueOutOfRange"]
+    assert out_of_range and all("column jaw_specification" in m for m in out_of_range)
 
 
 def test_planted_values_arrive_unchanged(hostile: HostileRun) -> None:

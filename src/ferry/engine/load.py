@@ -103,18 +103,34 @@ class BatchLoader:
                 )
 
         def refused(key: int, exc: psycopg.Error) -> None:
+            column = exc.diag.column_name
+            if column is None and isinstance(exc, psycopg.errors.DataError):
+                column = self._refused_column(cur, key)
             cur.execute(
                 q.mark_refused(self.stage),
                 {
                     "key": key,
                     "reason": refusal_reason(exc),
-                    "message": refusal_message(self.table, exc),
+                    "message": refusal_message(self.table, exc, column),
                     "sqlstate": exc.sqlstate,
                     "constraint": exc.diag.constraint_name,
                 },
             )
 
         apply_isolating_refusals(self.conn, insert, keys, check, refused)
+
+    def _refused_column(self, cur: psycopg.Cursor, key: int) -> str | None:
+        """The first column whose value the target's type refuses: a failed cast names no
+        column, and the operator needs one to act on (the value itself is never shown)."""
+        for column in self.columns:
+            value = self.table.cast(column, sql.SQL("s.{}").format(sql.Identifier(column)))
+            probe = sql.SQL("SELECT {} FROM {} s WHERE s._key = %s").format(value, self.stage)
+            try:
+                with self.conn.transaction():
+                    cur.execute(probe, (key,))
+            except psycopg.errors.DataError:
+                return column
+        return None
 
     def _record(
         self,
@@ -194,9 +210,11 @@ def refusal_reason(exc: psycopg.Error) -> str:
     return f"refused:{type(exc).__name__}"
 
 
-def refusal_message(table: TargetTable, exc: psycopg.Error) -> str:
-    """Why the target refused the row, naming column or constraint but never the value."""
-    what = exc.diag.constraint_name or exc.diag.column_name or type(exc).__name__
+def refusal_message(table: TargetTable, exc: psycopg.Error, column: str | None = None) -> str:
+    """Why the target refused the row, naming constraint or column but never the value."""
+    what = exc.diag.constraint_name or type(exc).__name__
+    if column and not exc.diag.constraint_name:
+        what = f"column {column} ({what})"
     return (
         f"the target table {table.schema}.{table.name} refused the row: {what} "
         f"(SQLSTATE {exc.sqlstate})"
