@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as fields_of
 
 import psycopg
 
@@ -93,9 +94,10 @@ def run_plan(
         _log_start(log, operation, target, options)
         started = time.monotonic()
         try:
-            result, failures = _run_phases(
+            result = RunResult(run_id, operation, target, options.dry_run)
+            failures = _run_phases(
                 session,
-                RunResult(run_id, operation, target, options.dry_run),
+                result,
                 phases,
                 work=work,
                 blockers=blockers,
@@ -157,8 +159,9 @@ def _run_phases(
     options: RunOptions,
     progress: Progress,
     log: RunLog,
-) -> tuple[RunResult, list[FerryError]]:
-    """Each phase's entities, those blocked by an earlier failure left out; the failures."""
+) -> list[FerryError]:
+    """Each phase's entities into `result`, those blocked by an earlier failure left out;
+    the failures, in the order they happened."""
     run_id, operation = result.run_id, result.operation
     failures: list[FerryError] = []
     failed: set[str] = set()
@@ -202,7 +205,7 @@ def _run_phases(
                 _record_failure(session, run_id, name, operation, outcome)
             else:
                 result.entities.append(outcome)
-    return result, failures
+    return failures
 
 
 def _log_start(log: RunLog, operation: str, target: str, options: RunOptions) -> None:
@@ -240,22 +243,17 @@ def _error_fields(exc: FerryError) -> dict:
 
 
 def _result_fields(result: EntityResult) -> dict:
-    fields = {
-        "entity": result.entity,
-        "status": result.status,
-        "processed": result.processed,
-        "migrated": result.migrated,
-        "quarantined": result.quarantined,
-        "skipped": result.skipped,
-        "deleted": result.deleted,
-        "verified": result.verified,
-        "seconds": round(result.seconds, 3),
-    }
+    """An entity's outcome for the log: its counts, and a validation's checks without their
+    detail sentences (which may quote money totals) or legacy ids."""
+    fields = {field.name: getattr(result, field.name) for field in fields_of(result)}
+    fields["seconds"] = round(result.seconds, 3)
     if result.checks:
         fields["checks"] = [
             {"check": c.check, "passed": c.passed, "checked": c.checked, "failed": c.failed}
             for c in result.checks
         ]
+    else:
+        del fields["checks"]
     return fields
 
 

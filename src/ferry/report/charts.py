@@ -40,15 +40,11 @@ def bar_chart(bars: Sequence[Bar], caption: str) -> Markup:
     for index, bar in enumerate(bars):
         y = ROW_GAP + index * step
         length = max(bar.value / largest * span, 1 if bar.value else 0)
-        parts.append(
-            f'<g class="row"><title>{escape(bar.label)}: {escape(bar.text)}</title>'
-            f'<text class="label" x="{labels - 8}" y="{y + 13}" text-anchor="end">'
-            f"{escape(bar.label)}</text>"
-            f'<rect class="{escape(bar.css)}" x="{labels}" y="{y}" width="{length:.1f}" '
-            f'height="{BAR_HEIGHT}" rx="2"/>'
+        value = (
             f'<text class="value" x="{labels + length + 6:.1f}" y="{y + 13}">'
-            f"{escape(bar.text)}</text></g>"
+            f"{escape(bar.text)}</text>"
         )
+        parts.append(_row(bar.label, bar.text, y, labels, bar.css, labels, length, value))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -67,30 +63,46 @@ def timeline(spans: Sequence[Span], total_seconds: float, caption: str) -> Marku
     if not spans:
         return Markup("")
     total = max(total_seconds, max(s.start + s.seconds for s in spans), 0.001)
-    span_width = CHART_WIDTH - LABEL_WIDTH - 20
+    labels = _label_width(s.label for s in spans)
+    span_width = CHART_WIDTH - labels - 20
     step = BAR_HEIGHT + ROW_GAP
     height = len(spans) * step + ROW_GAP + 24
     parts = [_open_svg(CHART_WIDTH, height, caption)]
     for tick in range(5):
-        x = LABEL_WIDTH + span_width * tick / 4
+        x = labels + span_width * tick / 4
         parts.append(
             f'<line class="grid" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}"/>'
             f'<text class="tick" x="{x:.1f}" y="{height - 6}" text-anchor="middle">'
             f"{total * tick / 4:.1f} s</text>"
         )
     for index, span in enumerate(spans):
-        y = ROW_GAP + index * step
-        x = LABEL_WIDTH + span.start / total * span_width
+        x = labels + span.start / total * span_width
         width = max(span.seconds / total * span_width, 2)
-        parts.append(
-            f'<g class="row"><title>{escape(span.label)}: {escape(span.text)}</title>'
-            f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y + 13}" text-anchor="end">'
-            f"{escape(span.label)}</text>"
-            f'<rect class="state-{escape(span.state)}" x="{x:.1f}" y="{y}" width="{width:.1f}" '
-            f'height="{BAR_HEIGHT}" rx="2"/></g>'
-        )
+        y = ROW_GAP + index * step
+        parts.append(_row(span.label, span.text, y, labels, f"state-{span.state}", x, width))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _row(
+    label: str,
+    text: str,
+    y: float,
+    labels: float,
+    css: str,
+    x: float,
+    width: float,
+    after: str = "",
+) -> str:
+    """One labelled bar (a tooltip, the label right-aligned before `labels`, the rectangle),
+    then `after` (markup already escaped)."""
+    return (
+        f'<g class="row"><title>{escape(label)}: {escape(text)}</title>'
+        f'<text class="label" x="{labels - 8}" y="{y + 13}" text-anchor="end">'
+        f"{escape(label)}</text>"
+        f'<rect class="{escape(css)}" x="{x:.1f}" y="{y}" width="{width:.1f}" '
+        f'height="{BAR_HEIGHT}" rx="2"/>{after}</g>'
+    )
 
 
 NODE_WIDTH = 190

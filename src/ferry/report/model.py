@@ -8,8 +8,9 @@ money totals, never row values.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 import psycopg
 from psycopg.rows import dict_row
@@ -43,7 +44,7 @@ class Run:
 
 
 @dataclass(frozen=True)
-class EntityWork:
+class EntityInRun:
     """What one run did for one entity (its summary row in migration_control)."""
 
     entity: str
@@ -95,7 +96,7 @@ class Summary:
     rows_per_second: float | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     generated_at: datetime
     ferry_version: str
@@ -104,14 +105,14 @@ class Report:
     phases: list[list[str]]
     runs: list[Run]
     run: Run | None
-    work: dict[str, EntityWork]
+    work: dict[str, EntityInRun]
     validation: Run | None
     findings: list[Finding]
     quarantine: list[tuple[str, str, int]]
-    summary: Summary = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.summary = summarise(self)
+    @cached_property
+    def summary(self) -> Summary:
+        return summarise(self)
 
     @property
     def validation_is_stale(self) -> bool:
@@ -124,6 +125,7 @@ class Report:
 
     def as_dict(self) -> dict:
         data = asdict(self)
+        data["summary"] = asdict(self.summary)
         data["statuses"] = [s.as_dict() for s in self.statuses]
         data["work"] = {
             name: {**asdict(w), "seconds": w.seconds, "rows_per_second": w.rows_per_second}
@@ -208,7 +210,7 @@ def _focus(runs: list[Run], run_id: int | None) -> Run | None:
     return (writes or runs or [None])[-1]
 
 
-def _work(target: psycopg.Connection, run_id: int) -> dict[str, EntityWork]:
+def _work(target: psycopg.Connection, run_id: int) -> dict[str, EntityInRun]:
     with target.cursor(row_factory=dict_row) as cur:
         rows = cur.execute(
             "SELECT entity, status, rows_processed AS processed, started_at, finished_at,"
@@ -216,7 +218,7 @@ def _work(target: psycopg.Connection, run_id: int) -> dict[str, EntityWork]:
             " WHERE run_id = %s AND batch IS NULL ORDER BY started_at, entity",
             (run_id,),
         ).fetchall()
-    return {row["entity"]: EntityWork(**row) for row in rows}
+    return {row["entity"]: EntityInRun(**row) for row in rows}
 
 
 def _findings(target: psycopg.Connection, run_id: int) -> list[Finding]:

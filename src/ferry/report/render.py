@@ -64,26 +64,26 @@ def _environment() -> Environment:
 
 
 def _view(report: Report, *, charts_too: bool) -> dict:
-    lines = _entity_lines(report)
-    failed = [f for f in report.findings if not f.passed]
+    findings = _by_entity(report)
+    reasons = _reason_totals(report)
+    lines = _entity_lines(report, findings)
     view = {
         "report": report,
         "summary": report.summary,
         "lines": lines,
-        "failed_findings": failed,
+        "failed_findings": [f for f in report.findings if not f.passed],
         "money": [f for f in report.findings if f.check.startswith("money:")],
-        "findings_by_entity": _by_entity(report),
-        "reasons": _reason_totals(report),
+        "findings_by_entity": findings,
+        "reasons": reasons,
         "states": {s.entity: s.state for s in report.statuses},
     }
     if charts_too:
-        view["charts"] = _charts(report, lines)
+        view["charts"] = _charts(report, lines, reasons)
     return view
 
 
-def _entity_lines(report: Report) -> list[EntityLine]:
+def _entity_lines(report: Report, findings: dict[str, list[Finding]]) -> list[EntityLine]:
     phase_of = {name: i + 1 for i, phase in enumerate(report.phases) for name in phase}
-    findings = _by_entity(report)
     lines = []
     for status in report.statuses:
         work = report.work.get(status.entity)
@@ -124,7 +124,9 @@ def _reason_totals(report: Report) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _charts(report: Report, lines: list[EntityLine]) -> dict[str, Markup]:
+def _charts(
+    report: Report, lines: list[EntityLine], reasons: list[tuple[str, int]]
+) -> dict[str, Markup]:
     moving = sorted(
         (line for line in lines if line.rows_per_second),
         key=lambda line: -(line.rows_per_second or 0),
@@ -135,7 +137,7 @@ def _charts(report: Report, lines: list[EntityLine]) -> dict[str, Markup]:
     ]
     reasons = [
         charts.Bar(reason, rows, f"{rows:,} rows", css="bar bar-quarantine")
-        for reason, rows in _reason_totals(report)
+        for reason, rows in reasons
     ]
     spans = []
     if report.run is not None:
