@@ -14,27 +14,14 @@ import psycopg
 
 from ferry.brius.catalogue import CATALOGUE
 from tests.cli.runner import run_ferry
-from tests.e2e.helpers import finish, start_ferry, table_checksum, wait_until
+from tests.e2e.helpers import fingerprint, finish, start_ferry, wait_until
 
 TABLES = sorted({e.target.rpartition(".")[2] for e in CATALOGUE.entities.values()})
 
 
 def state_of(target_url: str) -> dict[str, object]:
     """Every target table's content, and ferry's open records (reasons, not wording)."""
-    with psycopg.connect(target_url) as conn:
-        found: dict[str, object] = {t: table_checksum(conn, t) for t in TABLES}
-        found["mappings"] = conn.execute(
-            "SELECT entity, legacy_id, new_id, origin, dedup_key, notes"
-            " FROM ferry.migration_mappings ORDER BY 1, 2"
-        ).fetchall()
-        found["quarantine"] = conn.execute(
-            "SELECT entity, legacy_id, reason FROM ferry.quarantine WHERE NOT resolved"
-            " ORDER BY 1, 2"
-        ).fetchall()
-        found["skipped"] = conn.execute(
-            "SELECT entity, legacy_id, rule FROM ferry.skipped ORDER BY 1, 2"
-        ).fetchall()
-    return found
+    return fingerprint(target_url, TABLES, open_reasons_only=True)
 
 
 def ferry_ok(*args: str, cwd: Path, env: dict[str, str]) -> str:

@@ -38,10 +38,6 @@ class Change:
 # SQL fragments: `t` is the row before the edit; the random stream of a value is named after
 # the edit; `synthetic.param('period')` makes a period's new values differ from older ones.
 _U = "synthetic.r('mutate.{}.v', t.id)"
-_CLEAN = (
-    "NOT EXISTS (SELECT 1 FROM synthetic.pathology AS x"
-    " WHERE x.source_table = '{table}' AND x.legacy_id = t.id)"
-)
 _PATIENT_USER = (
     "EXISTS (SELECT 1 FROM dispatch_patient AS p WHERE p.user_id = t.id)"
     " AND t.id NOT IN (SELECT id FROM synthetic.doctor_candidate)"
@@ -57,35 +53,53 @@ _OTHER = (
 )
 
 
-def _clean(table: str) -> str:
-    return _CLEAN.format(table=table)
+def has_pathology(table: str, pathology: str | None = None, row: str = "t") -> str:
+    """SQL: the row `row` of `table` carries a pathology (of class `pathology` if given)."""
+    of_class = f" AND x.class = '{pathology}'" if pathology else ""
+    return (
+        "EXISTS (SELECT 1 FROM synthetic.pathology AS x"
+        f" WHERE x.source_table = '{table}' AND x.legacy_id = {row}.id{of_class})"
+    )
+
+
+def no_pathology(table: str, row: str = "t") -> str:
+    """SQL: the row carries no pathology of its own (so editing it leaves no class stale)."""
+    return "NOT " + has_pathology(table, row=row)
+
+
+def _picked(pool: str, change: str) -> str:
+    """SQL: a value of the named pool, drawn from the change's own random stream."""
+    return f"synthetic.pick(synthetic.pool('{pool}'), {_U.format(change)})"
+
+
+def _phone(exchange: int) -> str:
+    """SQL: a phone number new to this period, unique per row of the table."""
+    return f"phone = '+1 555 ' || ({exchange} + {_PERIOD}) || ' ' || lpad(t.id::text, 4, '0')"
 
 
 CHANGES: tuple[Change, ...] = (
     Change(
         "user_renamed", "auth_user", 0.005, 2,
-        f"{_PATIENT_USER} AND {_clean('auth_user')}",
-        "last_name = synthetic.pick(synthetic.pool('last_name'), "
-        + _U.format("user_renamed") + ") || '-' || t.last_name",
+        f"{_PATIENT_USER} AND {no_pathology('auth_user')}",
+        "last_name = " + _picked("last_name", "user_renamed") + " || '-' || t.last_name",
     ),
     Change(
         "email_changed", "auth_user", 0.01, 2,
-        f"{_PATIENT_USER} AND {_clean('auth_user')}",
+        f"{_PATIENT_USER} AND {no_pathology('auth_user')}",
         f"email = split_part(t.email, '@', 1) || '.' || {_PERIOD} || '@'"
-        " || synthetic.pick(synthetic.pool('mail_domain'), " + _U.format("email_changed") + ")",
+        f" || {_picked('mail_domain', 'email_changed')}",
     ),
     Change(
         "email_made_invalid", "auth_user", 0.001, 2,
-        f"{_PATIENT_USER} AND {_clean('auth_user')}",
+        f"{_PATIENT_USER} AND {no_pathology('auth_user')}",
         "email = regexp_replace(t.email, '\\.', ' ')",
         adds=("invalid_email", "inner_space"),
     ),
     Change(
         "email_corrected", "auth_user", 0.2, 1,
-        "EXISTS (SELECT 1 FROM synthetic.pathology AS x WHERE x.source_table = 'auth_user'"
-        " AND x.legacy_id = t.id AND x.class = 'invalid_email')",
+        has_pathology("auth_user", "invalid_email"),
         f"email = 'user' || t.id || '.' || {_PERIOD} || '@'"
-        " || synthetic.pick(synthetic.pool('mail_domain'), " + _U.format("email_corrected") + ")",
+        f" || {_picked('mail_domain', 'email_corrected')}",
         cures="invalid_email",
     ),
     Change(
@@ -95,19 +109,18 @@ CHANGES: tuple[Change, ...] = (
     ),
     Change(
         "patient_status_changed", "dispatch_patient", 0.05, 2,
-        f"NOT t.archived AND t.status IN (1, 2, 4) AND {_clean('dispatch_patient')}",
+        f"NOT t.archived AND t.status IN (1, 2, 4) AND {no_pathology('dispatch_patient')}",
         "status = CASE t.status WHEN 1 THEN 4 WHEN 4 THEN 2 ELSE 1 END",
     ),
     Change(
         "patient_archived", "dispatch_patient", 0.02, 2,
-        f"NOT t.archived AND {_clean('dispatch_patient')}",
+        f"NOT t.archived AND {no_pathology('dispatch_patient')}",
         "archived = true, status = 10",
         adds=("archived_patient", "archived"),
     ),
     Change(
         "patient_suffix_set", "dispatch_patient", 0.1, 1,
-        "EXISTS (SELECT 1 FROM synthetic.pathology AS x WHERE x.source_table = 'dispatch_patient'"
-        " AND x.legacy_id = t.id AND x.class = 'null_suffix')",
+        has_pathology("dispatch_patient", "null_suffix"),
         "suffix = lpad(((t.id * 7) % 100)::text, 2, '0')"
         " || chr(65 + synthetic.ri('mutate.patient_suffix_set.a', t.id, 26))"
         " || chr(65 + synthetic.ri('mutate.patient_suffix_set.b', t.id, 26))",
@@ -115,41 +128,41 @@ CHANGES: tuple[Change, ...] = (
     ),
     Change(
         "patient_transferred", "dispatch_patient", 0.005, 2,
-        f"t.doctor_id = ANY({_POOL.format('migrated_doctor')}) AND {_clean('dispatch_patient')}",
+        f"t.doctor_id = ANY({_POOL.format('migrated_doctor')})"
+        f" AND {no_pathology('dispatch_patient')}",
         "doctor_id = "
         + _OTHER.format(pool="migrated_doctor", now="t.doctor_id", name="transferred"),
     ),
     Change(
         "order_status_changed", "dispatch_instruction", 0.05, 2,
-        f"NOT t.deleted AND t.status IN (0, 1, 2) AND {_clean('dispatch_instruction')}",
+        f"NOT t.deleted AND t.status IN (0, 1, 2) AND {no_pathology('dispatch_instruction')}",
         "status = CASE t.status WHEN 0 THEN 1 WHEN 1 THEN 2 ELSE 4 END",
     ),
     Change(
         "order_soft_deleted", "dispatch_instruction", 0.002, 2,
-        f"NOT t.deleted AND {_clean('dispatch_instruction')}",
+        f"NOT t.deleted AND {no_pathology('dispatch_instruction')}",
         "deleted = true",
         adds=("soft_deleted", "deleted"),
     ),
     Change(
         "order_notes_edited", "dispatch_instruction", 0.01, 2,
-        f"NOT t.deleted AND {_clean('dispatch_instruction')}",
-        "notes = concat_ws(' ', t.notes, synthetic.pick(synthetic.pool('phrase'), "
-        + _U.format("order_notes_edited") + "))",
+        f"NOT t.deleted AND {no_pathology('dispatch_instruction')}",
+        f"notes = concat_ws(' ', t.notes, {_picked('phrase', 'order_notes_edited')})",
     ),
     Change(
         "task_completed", "dispatch_task", 0.1, 2,
-        f"NOT t.checked AND {_clean('dispatch_task')}",
+        f"NOT t.checked AND {no_pathology('dispatch_task')}",
         "checked = true, done_at = synthetic.period_at(" + _U.format("task_completed") + ")",
     ),
     Change(
         "task_reassigned", "dispatch_task", 0.002, 2,
-        f"t.actor_id IN (SELECT id FROM auth_user) AND {_clean('dispatch_task')}",
+        f"t.actor_id IN (SELECT id FROM auth_user) AND {no_pathology('dispatch_task')}",
         "actor_id = " + _OTHER.format(pool="technician", now="t.actor_id", name="reassigned"),
     ),
     Change(
         "payment_corrected", "dispatch_payment", 0.01, 2,
         f"t.paid AND NOT t.canceled AND NOT t.free AND t.subtotal_price > 0"
-        f" AND {_clean('dispatch_payment')}",
+        f" AND {no_pathology('dispatch_payment')}",
         "subtotal_price = {new}, tax_value = {tax}, total_price = {new} + {tax},"
         " paid_price = {new} + {tax}".format(
             new="(t.subtotal_price + {d})", tax="round((t.subtotal_price + {d}) * t.tax_rate, 2)"
@@ -157,28 +170,28 @@ CHANGES: tuple[Change, ...] = (
     ),
     Change(
         "payment_canceled", "dispatch_payment", 0.002, 2,
-        f"t.paid AND NOT t.canceled AND {_clean('dispatch_payment')}",
+        f"t.paid AND NOT t.canceled AND {no_pathology('dispatch_payment')}",
         "canceled = true, paid = false, paid_price = 0",
     ),
     Change(
         "file_renamed", "dispatch_file", 0.005, 2,
-        _clean("dispatch_file"),
+        no_pathology("dispatch_file"),
         f"name = regexp_replace(t.name, '(\\.[^.]*)$', '_v' || ({_PERIOD} + 1) || '\\1')",
     ),
     Change(
         "file_double_extension", "dispatch_file", 0.0005, 2,
-        _clean("dispatch_file"),
+        no_pathology("dispatch_file"),
         "name = t.name || t.ext",
         adds=("double_extension", "name"),
     ),
     Change(
         "office_phone_changed", "dispatch_office", 0.02, 1,
         "true",
-        f"phone = '+1 555 ' || (300 + {_PERIOD}) || ' ' || lpad(t.id::text, 4, '0')",
+        _phone(300),
     ),
     Change(
         "office_invalidated", "dispatch_office", 0.005, 1,
-        f"t.valid AND {_clean('dispatch_office')}"
+        f"t.valid AND {no_pathology('dispatch_office')}"
         " AND t.id NOT IN (SELECT detail::integer FROM synthetic.pathology"
         " WHERE class = 'duplicate_office')",
         "valid = false",
@@ -186,20 +199,20 @@ CHANGES: tuple[Change, ...] = (
     ),
     Change(
         "comment_edited", "dispatch_comment", 0.01, 2,
-        f"NOT synthetic.blank(t.text) AND {_clean('dispatch_comment')}",
+        f"NOT synthetic.blank(t.text) AND {no_pathology('dispatch_comment')}",
         "text = t.text || ' (edited)'",
     ),
     Change(
         "message_blanked", "dispatch_record", 0.001, 2,
         f"t.type <> 7 AND t.target_type_id IN (11, 58) AND NOT synthetic.blank(t.text)"
-        f" AND {_clean('dispatch_record')}",
+        f" AND {no_pathology('dispatch_record')}",
         "text = ''",
         adds=("blank_text", "text"),
     ),
     Change(
         "agent_edited", "dispatch_agent", 0.5, 1,
         "true",
-        f"phone = '+1 555 ' || (200 + {_PERIOD}) || ' ' || lpad(t.id::text, 4, '0')",
+        _phone(200),
     ),
 )  # fmt: skip
 
@@ -224,21 +237,41 @@ def apply_changes(conn: psycopg.Connection, changes: tuple[Change, ...] = CHANGE
             )
 
 
-def _statement(change: Change) -> sql.Composed:
-    """Pick, keep the before image, update and log, in one statement (one snapshot)."""
+def seeded_choice(
+    table: str, name: str, rate: float, minimum: int, eligible: sql.Composable
+) -> sql.Composed:
+    """CTEs `eligible` (rows of `table` that existed before the period and satisfy `eligible`)
+    and `chosen` (max(minimum, round(rate x eligible rows)) of them, by the seeded shuffle of
+    stream mutate.`name`), shared by edits and deletions."""
     return sql.SQL(
         """
-        WITH eligible AS (
+        eligible AS (
             SELECT t.id FROM {table} AS t
             WHERE NOT EXISTS (SELECT 1 FROM m_event AS e
-                              WHERE e.source_table = {name} AND e.legacy_id = t.id
+                              WHERE e.source_table = {table_name} AND e.legacy_id = t.id
                                 AND e.kind = 'insert')
               AND ({eligible})
         ), chosen AS (
             SELECT id FROM eligible
             ORDER BY synthetic.r({label}, id), id
             LIMIT greatest({minimum}, round({rate} * (SELECT count(*) FROM eligible)))
-        ), kept AS (
+        )
+        """
+    ).format(
+        table=sql.Identifier(table),
+        table_name=sql.Literal(table),
+        eligible=eligible,
+        label=sql.Literal(f"mutate.{name}"),
+        minimum=sql.Literal(minimum),
+        rate=sql.Literal(rate),
+    )
+
+
+def _statement(change: Change) -> sql.Composed:
+    """Pick, keep the before image, update and log, in one statement (one snapshot)."""
+    return sql.SQL(
+        """
+        WITH {choice}, kept AS (
             INSERT INTO m_before (source_table, legacy_id, image)
             SELECT {name}, t.id, to_jsonb(t) FROM {table} AS t JOIN chosen AS c ON c.id = t.id
             ON CONFLICT DO NOTHING
@@ -251,12 +284,11 @@ def _statement(change: Change) -> sql.Composed:
         SELECT {name}, id, 'update', {note} FROM changed
         """
     ).format(
+        choice=seeded_choice(
+            change.table, change.name, change.rate, change.minimum, sql.SQL(change.eligible)
+        ),
         table=sql.Identifier(change.table),
         name=sql.Literal(change.table),
-        eligible=sql.SQL(change.eligible),
-        label=sql.Literal(f"mutate.{change.name}"),
-        minimum=sql.Literal(change.minimum),
-        rate=sql.Literal(change.rate),
         assignments=sql.SQL(change.assignments),
         note=sql.Literal(change.name),
     )

@@ -194,9 +194,9 @@ def _advance_sequences(conn: psycopg.Connection, marks: dict[str, Watermark]) ->
     for table, mark in marks.items():
         conn.execute(
             sql.SQL(
-                "SELECT setval(pg_get_serial_sequence({name}, 'id'),"
-                " greatest((SELECT coalesce(max(id), 0) FROM {table}), {serial}))"
-                " WHERE greatest((SELECT coalesce(max(id), 0) FROM {table}), {serial}) > 0"
+                "SELECT setval(pg_get_serial_sequence({name}, 'id'), last_id)"
+                " FROM (SELECT greatest((SELECT coalesce(max(id), 0) FROM {table}), {serial}))"
+                " AS x(last_id) WHERE last_id > 0"
             ).format(
                 name=sql.Literal(table),
                 table=sql.Identifier(table),

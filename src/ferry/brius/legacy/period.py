@@ -138,10 +138,9 @@ def period_start(conn: psycopg.Connection) -> datetime:
             for t, c in columns
         )
     )
-    value = conn.execute(
+    return conn.execute(
         sql.SQL("SELECT date_trunc('day', ({}), 'UTC') + interval '1 day'").format(latest)
     ).fetchone()[0]
-    return value
 
 
 def period_params(

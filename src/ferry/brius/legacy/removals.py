@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from ferry.brius.legacy.changes import has_pathology, no_pathology, seeded_choice
 from ferry.brius.legacy.foreign_keys import FOREIGN_KEYS, ForeignKey
 
 
@@ -32,36 +33,29 @@ class Removal:
     eligible: str  # SQL predicate on the row `t`
 
 
-_NO_PATHOLOGY = (
-    "NOT EXISTS (SELECT 1 FROM synthetic.pathology AS x"
-    " WHERE x.source_table = '{table}' AND x.legacy_id = t.id)"
-)
-
 REMOVALS: tuple[Removal, ...] = (
     Removal("task_deleted", "dispatch_task", 0.005, 2, "true"),
     Removal("comment_deleted", "dispatch_comment", 0.003, 2, "true"),
     Removal("message_deleted", "dispatch_record", 0.002, 2, "t.target_type_id IN (11, 58)"),
     Removal(
         "file_deleted", "dispatch_file", 0.002, 2,
-        "NOT EXISTS (SELECT 1 FROM synthetic.pathology AS x WHERE x.source_table = 'dispatch_file'"
-        " AND x.class = 'shared_file_uid' AND x.legacy_id = t.id)",
+        "NOT " + has_pathology("dispatch_file", "shared_file_uid"),
     ),
     Removal("attachment_deleted", "dispatch_record_attachments", 0.005, 1, "true"),
     Removal("payment_deleted", "dispatch_payment", 0.001, 1, "true"),
     Removal(
         "order_deleted", "dispatch_instruction", 0.0005, 1,
-        _NO_PATHOLOGY.format(table="dispatch_instruction"),
+        no_pathology("dispatch_instruction"),
     ),
     Removal(
         "patient_account_deleted", "auth_user", 0.0003, 1,
         "EXISTS (SELECT 1 FROM dispatch_patient AS p WHERE p.user_id = t.id"
-        " AND NOT EXISTS (SELECT 1 FROM synthetic.pathology AS x"
-        " WHERE x.source_table = 'dispatch_patient' AND x.legacy_id = p.id)"
+        f" AND {no_pathology('dispatch_patient', row='p')}"
         " AND NOT EXISTS (SELECT 1 FROM dispatch_instruction AS i JOIN m_event AS e"
         " ON e.source_table = 'dispatch_instruction' AND e.legacy_id = i.id AND e.kind = 'insert'"
         " WHERE i.patient_id = p.id))"
         " AND t.id NOT IN (SELECT id FROM synthetic.doctor_candidate)"
-        " AND " + _NO_PATHOLOGY.format(table="auth_user"),
+        f" AND {no_pathology('auth_user')}",
     ),
 )  # fmt: skip
 
@@ -88,30 +82,19 @@ def remove_rows(conn: psycopg.Connection, removals: tuple[Removal, ...] = REMOVA
 
 def _pick(removal: Removal) -> sql.Composed:
     """Seed rows of one removal: existed before the period, not yet picked, eligible."""
+    not_picked = sql.SQL(
+        "NOT EXISTS (SELECT 1 FROM m_delete AS d"
+        " WHERE d.source_table = {name} AND d.legacy_id = t.id) AND ({eligible})"
+    ).format(name=sql.Literal(removal.table), eligible=sql.SQL(removal.eligible))
     return sql.SQL(
-        """
-        WITH eligible AS (
-            SELECT t.id FROM {table} AS t
-            WHERE NOT EXISTS (SELECT 1 FROM m_event AS e
-                              WHERE e.source_table = {name} AND e.legacy_id = t.id
-                                AND e.kind = 'insert')
-              AND NOT EXISTS (SELECT 1 FROM m_delete AS d
-                              WHERE d.source_table = {name} AND d.legacy_id = t.id)
-              AND ({eligible})
-        )
-        INSERT INTO m_delete (source_table, legacy_id, note)
-        SELECT {name}, id, {note} FROM eligible
-        ORDER BY synthetic.r({label}, id), id
-        LIMIT greatest({minimum}, round({rate} * (SELECT count(*) FROM eligible)))
-        """
+        "WITH {choice} INSERT INTO m_delete (source_table, legacy_id, note)"
+        " SELECT {name}, id, {note} FROM chosen"
     ).format(
-        table=sql.Identifier(removal.table),
+        choice=seeded_choice(
+            removal.table, removal.name, removal.rate, removal.minimum, not_picked
+        ),
         name=sql.Literal(removal.table),
-        eligible=sql.SQL(removal.eligible),
         note=sql.Literal(removal.name),
-        label=sql.Literal(f"mutate.{removal.name}"),
-        minimum=sql.Literal(removal.minimum),
-        rate=sql.Literal(removal.rate),
     )
 
 
