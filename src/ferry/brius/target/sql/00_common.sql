@@ -66,7 +66,11 @@ BEGIN
             ('discount_type', ARRAY['percentage', 'fixed_amount']),
             ('payment_status_enum', ARRAY['pending', 'processing', 'completed', 'failed',
                                           'refunded', 'cancelled', 'other']),
-            ('payment_method', ARRAY['card', 'other'])
+            ('payment_method', ARRAY['card', 'other']),
+            ('system_message_type', ARRAY['order_update', 'shipment_update', 'payment_update',
+                                          'case_update', 'reminder', 'welcome',
+                                          'status_update', 'notification']),
+            ('operation_type', ARRAY['payment', 'refund'])
         ) AS specs (type_name, labels)
     LOOP
         IF to_regtype(format('public.%I', spec.type_name)) IS NULL THEN
