@@ -17,6 +17,7 @@ import psycopg
 from ferry import quarantine
 from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
+from ferry.coverage import Coverage, coverage
 from ferry.db.connect import Side, connect
 from ferry.db.embedded import EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
@@ -186,6 +187,14 @@ def status(settings: Settings) -> list[EntityStatus]:
         return entity_statuses(counts, target, catalogue)
 
 
+def source_coverage(settings: Settings) -> Coverage:
+    """Every table of the source: read by an entity, declared out of scope, or unaccounted."""
+    catalogue = load(settings)
+    with open_database(settings, "source", "listing the source's tables") as source:
+        source.read_only = True
+        return coverage(source, catalogue)
+
+
 def count_source(settings: Settings, catalogue: Catalogue) -> dict[str, int]:
     """Source rows per entity, on a connection of their own: a failure there is the source's."""
     with open_database(settings, "source", "counting source rows") as source:
@@ -220,7 +229,8 @@ def rollback(
 
 
 def validate(settings: Settings, target: str, *, progress: Progress | None = None) -> RunResult:
-    """Validate an entity, a workflow (with its dependencies) or `final` (everything)."""
+    """Validate an entity, a workflow (with its dependencies) or `final` (everything, and the
+    coverage of every source table)."""
     catalogue = load(settings)
     if target == "final":
         phases = plan_entities(catalogue, target, catalogue.entities).phases
@@ -228,8 +238,11 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
         phases = ((target,),)
     else:
         phases = make_plan(catalogue, target).phases
+    # `final` also proves that no source table was forgotten (taken before the run, so a
+    # failure there costs no validation work).
+    tables = source_coverage(settings) if target == "final" else None
     with RunSession(resolve_endpoints(settings), settings) as session:
-        return run_validate(
+        result = run_validate(
             session,
             catalogue,
             phases,
@@ -237,6 +250,8 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
             options=_run_options(settings),
             progress=progress or SilentProgress(),
         )
+    result.coverage = tables
+    return result
 
 
 def sync(

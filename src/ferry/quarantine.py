@@ -65,10 +65,15 @@ def entries(
     return [Entry(*row) for row in rows]
 
 
+# What a secret column's value (a credential) shows as wherever source values are printed.
+SECRET_PLACEHOLDER = "[secret: not shown]"
+
+
 def source_values(
     source: psycopg.Connection, entity: Entity, keys: list[int]
 ) -> tuple[list[str], list[tuple]]:
-    """The source values of the given rows, as the entity reads them (column names, rows)."""
+    """The source values of the given rows, as the entity reads them (column names, rows);
+    the values of secret columns are replaced by a placeholder."""
     if not keys:
         return [], []
     query = select_batch(entity, None, len(keys), condition=with_keys(entity, keys))
@@ -76,7 +81,14 @@ def source_values(
         rows = cur.execute(query).fetchall()
     names = ["legacy id", "skip rule", "dedup key"]
     names += [f"parent {p.entity}" for p in entity.parents] + [c.name for c in entity.columns]
-    return names, rows
+    secret = {
+        len(names) - len(entity.columns) + i for i, c in enumerate(entity.columns) if c.secret
+    }
+    hidden = [
+        tuple(SECRET_PLACEHOLDER if i in secret and v is not None else v for i, v in enumerate(row))
+        for row in rows
+    ]
+    return names, hidden
 
 
 def retry_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:

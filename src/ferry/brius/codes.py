@@ -92,3 +92,5 @@ COMMUNICATION_TYPE = CodeMap(
 RECIPIENT_TYPE = CodeMap("record target type", {11: "patient", 58: "user"}, allow_null=False)
 # dispatch_agent.status; a technician without an agent row has no code (see technicians).
 AGENT_STATUS = CodeMap("agent status", {0: "inactive", 1: "active", 2: "on_leave", 3: "terminated"})
+# dispatch_operation.type: 1 payment, 2 refund.
+OPERATION_TYPE = CodeMap("operation type", {1: "payment", 2: "refund"}, allow_null=False)

@@ -32,6 +32,8 @@ OUTCOMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "_require_role_type": ((), ("unclassified_role_type",)),
     "_file_row": (("double_extension_stripped",), ()),
     "fold_into_metadata.<locals>.fold": ((), ()),
+    "json_object.<locals>.parsed_object": ((), ("invalid_context",)),
+    "_require_permission": ((), ("unknown_permission",)),
 }
 
 # Refusals by the target that the lab's data is known to cause (pathologies.md), per entity; a
@@ -129,7 +131,8 @@ def _entity(entity: Entity) -> Iterator[str]:
         if column.name.startswith("_"):
             yield f"| ({column.name[1:]}) | {code(column.expr)} | {_transform(column)}, input |"
         else:
-            yield f"| `{column.name}` | {code(column.expr)} | {_transform(column)} |"
+            secret = ", secret: never printed" if column.secret else ""
+            yield f"| `{column.name}` | {code(column.expr)} | {_transform(column)}{secret} |"
     if entity.transform is not None:
         doc = (entity.transform.__doc__ or "").strip().splitlines()
         yield ""
@@ -169,6 +172,19 @@ def _workflows() -> Iterator[str]:
     yield ""
 
 
+def _out_of_scope() -> Iterator[str]:
+    yield "## Out of scope"
+    yield ""
+    yield "Legacy tables no entity reads, and why (`ferry coverage` checks the source against"
+    yield "this list and the entities; `ferry validate final` fails on a table in neither)."
+    yield ""
+    yield "| legacy table | reason |"
+    yield "|---|---|"
+    for table, reason in sorted(catalogue.CATALOGUE.out_of_scope.items()):
+        yield f"| `{table}` | {reason} |"
+    yield ""
+
+
 def render() -> str:
     lines = [
         "# The brius catalogue",
@@ -184,6 +200,7 @@ def render() -> str:
         "",
         *_workflows(),
         *_code_maps(),
+        *_out_of_scope(),
     ]
     for area, entities in catalogue.AREAS:
         lines += [f"## {area.capitalize()}", ""]

@@ -191,6 +191,52 @@ def json_document(text: str | None) -> str | Fixed | None:
     return Fixed(json.dumps({"raw": text.replace("\x00", "\ufffd")}), "invalid_json_kept_raw")
 
 
+def json_object(column: str, reason: str) -> Coercion:
+    """A coercion for a JSON object the target stores as jsonb; anything else is rejected.
+
+    Where a target column requires a parsed document (no raw fallback), a row whose text is not
+    one goes to quarantine with `reason` and a message naming the column and the kind of defect
+    (never the text): a Python structure (the repr of a self-referencing dict prints `{...}`),
+    an invalid escape, a character jsonb cannot store, a JSON value that is not an object.
+    """
+
+    def parsed_object(text: str | None) -> str | Rejected | None:
+        if text is None:
+            return None
+        problem = _json_object_problem(text)
+        if problem:
+            return Rejected(reason, f"{column} {problem}")
+        return text
+
+    return parsed_object
+
+
+def _json_object_problem(text: str) -> str | None:
+    """What keeps `text` from being stored as a jsonb object, in words, if anything."""
+    stripped = text.strip()
+    if not stripped:
+        return "is empty"
+    if not _jsonb_storable(text):
+        if "{...}" in stripped or "[...]" in stripped or stripped.startswith("{'"):
+            return "is a Python structure, not JSON (a self-reference or single quotes)"
+        if _parses(text):
+            return "holds a character jsonb cannot store (NUL or a lone surrogate)"
+        if "\\" in stripped:
+            return "is not JSON (an invalid escape sequence)"
+        return "is not JSON"
+    if not stripped.startswith("{"):
+        return "is JSON but not an object (null, a list or a scalar)"
+    return None
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text, parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
 # Spellings of the United States found in dispatch_office.country (compared trimmed of spaces,
 # case-insensitively); other countries are kept as written.
 USA_SPELLINGS = frozenset({"usa", "us", "united states", "u.s.a.", "united states of america"})

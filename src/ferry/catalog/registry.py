@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from ferry.catalog.spec import Entity, Workflow
+from ferry.catalog.spec import Entity, OutOfScope, Workflow
 from ferry.errors import ConfigurationError, UsageError
 
 
@@ -19,10 +19,16 @@ class Catalogue:
     name: str
     entities: dict[str, Entity]
     workflows: dict[str, Workflow] = field(default_factory=dict)
+    # Source tables no entity reads, by table name: the reason each is left out.
+    out_of_scope: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, name: str, entities: Iterable[Entity], workflows: Iterable[Workflow] = ()
+        cls,
+        name: str,
+        entities: Iterable[Entity],
+        workflows: Iterable[Workflow] = (),
+        out_of_scope: Iterable[OutOfScope] = (),
     ) -> Catalogue:
         by_name: dict[str, Entity] = {}
         for entity in entities:
@@ -39,7 +45,14 @@ class Catalogue:
                     "names must be unique."
                 )
             flows[flow.name] = flow
-        catalogue = cls(name, by_name, flows)
+        excluded: dict[str, str] = {}
+        for item in out_of_scope:
+            if item.table in excluded:
+                raise ConfigurationError(
+                    f"Catalogue {name} declares table {item.table} out of scope twice."
+                )
+            excluded[item.table] = item.reason
+        catalogue = cls(name, by_name, flows, excluded)
         catalogue._check_references()
         catalogue._check_cycles()
         return catalogue
@@ -155,4 +168,4 @@ class Catalogue:
             )
             for entity in self.entities.values()
         ]
-        return Catalogue(self.name, {e.name: e for e in entities}, self.workflows)
+        return replace(self, entities={e.name: e for e in entities})

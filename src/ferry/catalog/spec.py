@@ -47,12 +47,17 @@ class CodeMap:
 
 @dataclass(frozen=True)
 class Column:
-    """One target column: an SQL expression over the source row, optionally coerced or decoded."""
+    """One target column: an SQL expression over the source row, optionally coerced or decoded.
+
+    A `secret` column (a credential) is migrated like any other, but its value is never shown:
+    source values printed for a person (`quarantine show --show-values`) carry a placeholder.
+    """
 
     name: str
     expr: str
     coerce: Coercion | None = None
     code: CodeMap | None = None
+    secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,14 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class OutOfScope:
+    """A source table no entity reads, declared with the reason (`ferry coverage` lists it)."""
+
+    table: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Workflow:
     """A named set of entities; planning adds their dependencies."""
 
@@ -167,6 +180,7 @@ __all__ = [
     "Column",
     "Entity",
     "Fixed",
+    "OutOfScope",
     "Parent",
     "Rejected",
     "RowTransform",

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ferry import __version__, api
-from ferry.cli import embedded, logs, migration, quarantine, report, sync, worlds
+from ferry.cli import coverage, embedded, logs, migration, quarantine, report, sync, worlds
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
@@ -39,6 +39,7 @@ sync.register(app)
 quarantine.register(app)
 logs.register(app)
 report.register(app)
+coverage.register(app)
 
 
 def _version(value: bool) -> None:

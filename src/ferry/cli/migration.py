@@ -116,6 +116,16 @@ def validate(
         out_console.print_json(json.dumps(validation_document(result)))
     else:
         render_validation(result)
+        if result.coverage is not None:
+            out_console.print(f"coverage: {result.coverage.summary()}")
+    unaccounted = result.coverage.unaccounted if result.coverage else []
+    if unaccounted:
+        raise ValidationFailed(
+            f"Validation of {target} failed: source table{'s' if len(unaccounted) > 1 else ''} "
+            f"{', '.join(unaccounted)} {'are' if len(unaccounted) > 1 else 'is'} read by no "
+            "entity and not declared out of scope; declare an entity or an out-of-scope reason "
+            f"in the catalogue (run {result.run_id}; `ferry coverage` lists every table)."
+        )
     if failed:
         raise ValidationFailed(
             f"Validation of {target} failed for {len(failed)} entit"
@@ -128,6 +138,7 @@ def validation_document(result: RunResult) -> dict:
     return {
         "run_id": result.run_id,
         "target": result.target,
+        "coverage": result.coverage.as_dict() if result.coverage else None,
         "entities": [
             {
                 "entity": e.entity,
@@ -239,9 +250,11 @@ def rollback(
 
 def status(as_json: JsonOption = False) -> None:
     """Per entity: source rows, target rows, migrated, quarantined, skipped, state."""
-    statuses = api.status(state.settings())
+    settings = state.settings()
+    statuses = api.status(settings)
+    tables = api.source_coverage(settings)
     if as_json:
-        document = {"entities": [s.as_dict() for s in statuses]}
+        document = {"coverage": tables.as_dict(), "entities": [s.as_dict() for s in statuses]}
         out_console.print_json(json.dumps(document))
         return
     table = Table(
@@ -259,3 +272,4 @@ def status(as_json: JsonOption = False) -> None:
             "ok" if item.dependencies_complete else "waiting",
         )
     out_console.print(table)
+    out_console.print(f"coverage: {tables.summary()}")

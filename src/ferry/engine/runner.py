@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as fields_of
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -32,6 +33,9 @@ from ferry.runlog import LoggedProgress, RunLog, log_path, logs_directory
 from ferry.state import control
 from ferry.state.schema import ensure_state_schema
 
+if TYPE_CHECKING:
+    from ferry.coverage import Coverage
+
 EntityWork = Callable[[RunContext, str], EntityResult]
 
 
@@ -43,6 +47,8 @@ class RunResult:
     dry_run: bool
     entities: list[EntityResult] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    # `validate final` only: every source table against the catalogue.
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True)

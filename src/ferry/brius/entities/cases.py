@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ferry.brius import codes
 from ferry.brius.entities.comments import BLANK_COMMENT
+from ferry.brius.entities.orders import SOFT_DELETED
 from ferry.catalog.spec import Column, Entity, Parent, Source
 
 CASES = Entity(
@@ -136,5 +137,22 @@ CASE_FILES = Entity(
         Column("file_purpose", FILE_PURPOSE),
         Column("created_at", "f.created_at"),
         Column("legacy_file_id", "f.id"),
+    ),
+)
+
+ORDER_CASES = Entity(
+    name="order_cases",
+    target="order_cases",
+    description="Every order on the case of its patient (the primary relationship); a "
+    "soft-deleted instruction has no order and so no link.",
+    source=Source("dispatch_instruction i", "i.id"),
+    skip_rules=(SOFT_DELETED,),
+    parents=(
+        Parent("order_id", "orders", "i.id"),
+        Parent("case_id", "cases", "i.patient_id"),
+    ),
+    columns=(
+        Column("relationship_type", "'primary'"),
+        Column("legacy_instruction_id", "i.id"),
     ),
 )

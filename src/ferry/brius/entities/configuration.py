@@ -130,3 +130,18 @@ PRODUCTS = Entity(
         Column("legacy_product_id", "pr.id"),
     ),
 )
+
+COURSES = Entity(
+    name="courses",
+    target="courses",
+    description="Every dispatch_course; its course type is the course map's meaning of its id "
+    "(the conflicting dispatch_course.type is kept raw).",
+    source=Source("dispatch_course co", "co.id"),
+    columns=(
+        Column("name", "co.name"),
+        Column("course_type", "co.id", code=codes.COURSE),
+        Column("type_code", "co.type"),
+        Column("customization", "co.customization", coerce=coerce.json_document),
+        Column("legacy_course_id", "co.id"),
+    ),
+)

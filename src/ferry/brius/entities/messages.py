@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ferry.brius import codes
 from ferry.brius.entities.comments import BLANK_RECORD
-from ferry.catalog.spec import Column, Entity, Parent, Source
+from ferry.catalog import coerce
+from ferry.catalog.spec import Column, Entity, Parent, SkipRule, Source
 
 
 def _message(name: str, where: str, recipient: Parent, description: str) -> Entity:
@@ -113,4 +114,67 @@ USER_MESSAGE_ATTACHMENTS = _attachments(
     "user_messages",
     "r.target_type_id = 58",
     "Every attachment of a message to a user.",
+)
+
+# The kind of a notification, read from its template name (the legacy app has no code for it).
+NOTIFICATION_TYPE = (
+    "CASE WHEN n.template_name ILIKE '%ship%' THEN 'shipment_update'"
+    " WHEN n.template_name ILIKE '%payment%' OR n.template_name ILIKE '%invoice%'"
+    " THEN 'payment_update'"
+    " WHEN n.template_name ILIKE '%order%' OR n.template_name ILIKE '%instruction%'"
+    " THEN 'order_update'"
+    " WHEN n.template_name ILIKE '%case%' OR n.template_name ILIKE '%plan%' THEN 'case_update'"
+    " WHEN n.template_name ILIKE '%remind%' THEN 'reminder'"
+    " WHEN n.template_name ILIKE '%welcome%' THEN 'welcome'"
+    " WHEN n.template_name ILIKE '%status%' THEN 'status_update'"
+    " ELSE 'notification' END"
+)
+# django_content_type 9 is dispatch.instruction: the notification is about an order.
+INSTRUCTION_CONTENT_TYPE = 9
+
+SYSTEM_MESSAGES = Entity(
+    name="system_messages",
+    target="system_messages",
+    description="The valid notifications (sent on purpose, with a context and a recipient) as "
+    "system messages: template name as message code, parsed context as message data; a "
+    "context that is not a JSON object is quarantined (message_data holds parsed documents "
+    "only); the order is the notification's item when it is an instruction.",
+    source=Source("dispatch_notification n", "n.id"),
+    skip_rules=(
+        SkipRule(
+            "outside_valid_subset",
+            "NOT (n.send AND coalesce(btrim(n.template_context), '') <> ''"
+            " AND n.recipient_id IS NOT NULL)",
+            "not meant to be sent, no context, or no recipient (the lab's valid subset)",
+        ),
+    ),
+    parents=(
+        Parent("recipient_id", "profiles", "n.recipient_id"),
+        Parent(
+            "order_id",
+            "orders",
+            f"CASE WHEN n.item_type_id = {INSTRUCTION_CONTENT_TYPE} THEN n.item_id END",
+            required=False,
+        ),
+    ),
+    columns=(
+        Column("message_type", NOTIFICATION_TYPE),
+        Column("message_code", "n.template_name"),
+        Column(
+            "message_data",
+            "n.template_context",
+            coerce=coerce.json_object("template_context", "invalid_context"),
+        ),
+        Column("message", "initcap(replace(n.template_name, '_', ' '))"),
+        Column("sender", "n.sender"),
+        Column("is_read", "n.read"),
+        Column("processed", "coalesce(n.sent, false)"),
+        Column("created_at", "n.created_at"),
+        Column(
+            "metadata",
+            "jsonb_build_object('item_type_id', n.item_type_id, 'item_id', n.item_id,"
+            " 'sent', n.sent)::text",
+        ),
+        Column("legacy_notification_id", "n.id"),
+    ),
 )

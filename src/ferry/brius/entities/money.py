@@ -7,6 +7,7 @@ the source per doctor. Price components without a column go to metadata.
 
 from __future__ import annotations
 
+from ferry.brius import codes
 from ferry.brius.entities.metadata import fold_into_metadata
 from ferry.catalog import coerce
 from ferry.catalog.spec import Column, Entity, Parent, Source
@@ -115,4 +116,37 @@ PURCHASES = Entity(
         Column("legacy_purchase_id", "p.id"),
     ),
     money_columns=("unit_price", "total_amount"),
+)
+
+OPERATIONS = Entity(
+    name="operations",
+    target="operations",
+    description="Every dispatch_operation (a card payment or refund) on its own case, reached "
+    "payment -> instruction -> patient -> case; an operation with no such route is "
+    "quarantined (the lab put all of them on one default case).",
+    source=Source(
+        "dispatch_operation op",
+        "op.id",
+        joins="LEFT JOIN dispatch_payment p ON p.id = op.payment_id"
+        " LEFT JOIN dispatch_instruction i ON i.id = p.instruction_id",
+    ),
+    parents=(
+        Parent("case_id", "cases", "i.patient_id"),
+        Parent("payment_id", "payments", "op.payment_id", required=False),
+    ),
+    columns=(
+        Column("operation_type", "op.type", code=codes.OPERATION_TYPE),
+        Column("type_code", "op.type"),
+        Column("amount", "op.price", coerce=coerce.money("amount")),
+        Column("operated_at", "op.made_at"),
+        Column(
+            "metadata",
+            "jsonb_build_object('sq_order_id', op.sq_order_id, 'sq_payment_id', op.sq_payment_id,"
+            " 'sq_refund_id', op.sq_refund_id, 'card_brand', op.card_brand,"
+            " 'card_bin', op.card_bin, 'card_last', op.card_last, 'office_card', op.office_card,"
+            " 'attempts', op.attempts, 'legacy_payment_id', op.payment_id)::text",
+        ),
+        Column("legacy_operation_id", "op.id"),
+    ),
+    money_columns=("amount",),
 )

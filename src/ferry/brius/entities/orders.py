@@ -18,6 +18,10 @@ ORDER_METADATA = (
     " 'lower_jaw_id', i.lower_jaw_id)::text"
 )
 
+# An instruction the legacy application deleted (softly): neither an order nor anything derived
+# from one as an order (its case link).
+SOFT_DELETED = SkipRule("soft_deleted", "i.deleted", "deleted in the legacy application")
+
 ORDERS = Entity(
     name="orders",
     target="orders",
@@ -29,7 +33,7 @@ ORDERS = Entity(
         # the doctor and office come from the patient: its edits change the order too
         changed_at="greatest(i.updated_at, p.updated_at)",
     ),
-    skip_rules=(SkipRule("soft_deleted", "i.deleted", "deleted in the legacy application"),),
+    skip_rules=(SOFT_DELETED,),
     parents=(
         Parent("patient_id", "patients", "i.patient_id"),
         Parent("doctor_id", "doctors", "p.doctor_id", required=False),

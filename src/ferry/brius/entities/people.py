@@ -109,6 +109,18 @@ PROFILES = Entity(
     ),
 )
 
+# The doctor's dispatch_doctorsetting row (clinical preferences, Square customer, credit, tiers,
+# agreements), kept whole in metadata: the target has no columns for it.
+DOCTOR_SETTINGS = (
+    "coalesce((SELECT jsonb_build_object('settings', jsonb_build_object("
+    "'clinical_preferences', ds.clinical_preferences, 'sq_customer_id', ds.sq_customer_id,"
+    " 'promised_payment', ds.promised_payment, 'credit', ds.credit,"
+    " 'tier_finish', ds.tier_finish, 'tier_type', ds.tier_type,"
+    " 'installment_payments', ds.installment_payments, 'baa_agreed_at', ds.baa_agreed_at,"
+    " 'eula_agreed_at', ds.eula_agreed_at, 'company_account', ds.company_account))"
+    " FROM dispatch_doctorsetting ds WHERE ds.user_id = u.id), '{}'::jsonb)::text"
+)
+
 DOCTORS = Entity(
     name="doctors",
     target="doctors",
@@ -131,6 +143,7 @@ DOCTORS = Entity(
         Column("is_active", "u.is_active"),
         Column("licensed_since", "u.date_joined::date"),
         Column("joined_practice_at", "u.date_joined"),
+        Column("metadata", DOCTOR_SETTINGS),
         Column("legacy_user_id", "u.id"),
     ),
 )
@@ -214,4 +227,25 @@ DOCTOR_OFFICES = Entity(
         ),
         Column("legacy_office_doctor_id", "l.id"),
     ),
+)
+
+PATIENTS_DOCTORS_OFFICES = Entity(
+    name="patients_doctors_offices",
+    target="patients_doctors_offices",
+    description="One resolution row per dispatch_patient: the patient, its doctor and its "
+    "office, all three migrated; a patient without a doctor or an office has none.",
+    source=Source("dispatch_patient p", "p.id"),
+    skip_rules=(
+        SkipRule(
+            "no_doctor_or_office",
+            "p.doctor_id IS NULL OR p.office_id IS NULL",
+            "the patient has no doctor or no office to resolve",
+        ),
+    ),
+    parents=(
+        Parent("patient_id", "patients", "p.id"),
+        Parent("doctor_id", "doctors", "p.doctor_id"),
+        Parent("office_id", "offices", "p.office_id"),
+    ),
+    columns=(Column("legacy_patient_id", "p.id"),),
 )

@@ -1,0 +1,49 @@
+"""`ferry coverage [--json]`: every table of the source, read by an entity or declared out of
+scope with a reason; none unaccounted."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from ferry import api
+from ferry.cli.console import out_console
+from ferry.cli.context import state
+from ferry.cli.migration import JsonOption
+from ferry.errors import ValidationFailed
+
+
+def register(app: typer.Typer) -> None:
+    app.command("coverage")(coverage)
+
+
+def coverage(as_json: JsonOption = False) -> None:
+    """Every source table with its rows and the entities that read it, or its out-of-scope
+    reason; exit 7 when a table is unaccounted."""
+    tables = api.source_coverage(state.settings())
+    if as_json:
+        out_console.print_json(json.dumps(tables.as_dict()))
+    else:
+        table = Table("table", "rows", "accounted for by")
+        for item in tables.tables:
+            accounted = (
+                ", ".join(item.read_by)
+                if item.read_by
+                else f"out of scope: {item.out_of_scope}"
+                if item.out_of_scope is not None
+                else "UNACCOUNTED"
+            )
+            table.add_row(item.table, f"{item.rows:,}", accounted)
+        out_console.print(table)
+        out_console.print(tables.summary())
+        for stale in tables.stale_declarations:
+            out_console.print(f"note: {stale} is declared out of scope but is not in the source")
+    if tables.unaccounted:
+        many = len(tables.unaccounted) > 1
+        raise ValidationFailed(
+            f"Source table{'s' if many else ''} {', '.join(tables.unaccounted)} "
+            f"{'are' if many else 'is'} read by no entity and not declared out of scope; "
+            "declare an entity or an out-of-scope reason in the catalogue."
+        )
