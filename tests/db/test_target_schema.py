@@ -13,24 +13,12 @@ from psycopg import errors, sql
 
 from ferry.brius.target import install_schema
 from ferry.db.urls import with_database
+from tests.unit.test_catalogue_docs import INVENTORY
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "target-schema.md"
 
-# Every target table of the seed research note's inventory, the dispatch-state script's state
-# tables (case_states, order_states), and the rest of REFERENCE 2.3.
-INVENTORY = {
-    "offices", "categories", "profiles", "roles", "templates", "brackets", "doctors", "patients",
-    "orders", "products", "jaws", "projects", "treatment_plans", "tasks", "messages",
-    "team_communications", "cases", "case_states", "case_messages", "case_files", "files",
-    "order_files", "message_attachments", "offers", "discounts", "purchases", "payments",
-    "doctor_notes", "comments", "technician_roles", "technicians", "doctor_offices",
-    "customer_feedback", "order_states",
-    # the rest of REFERENCE 2.3 (issue 15: the whole lab)
-    "teams", "courses", "role_permissions", "template_edit_roles", "template_view_roles",
-    "template_view_groups", "template_products", "template_predecessors",
-    "patients_doctors_offices", "order_cases", "system_messages", "operations", "storages",
-    "ware", "global_settings", "user_actions",
-}  # fmt: skip
+# Every target table: the catalogue fills each one (tests/unit/test_catalogue_docs.py).
+
 
 # Everything install creates, as text: a second install must leave every line unchanged,
 # including object identities (oids), so nothing was dropped and created again.

@@ -8,7 +8,7 @@ from ferry.brius.catalogue import CATALOGUE
 PAGE = Path(__file__).parents[2] / "docs" / "catalogue.md"
 
 # The seed research note's inventory (target tables), plus order_states (the dispatch-state
-# script filled case_states and order_states).
+# script filled case_states and order_states) and the rest of REFERENCE 2.3 (the whole lab).
 INVENTORY = {
     "offices", "categories", "profiles", "roles", "templates", "brackets", "doctors",
     "patients", "orders", "products", "jaws", "projects", "treatment_plans", "tasks",
@@ -16,6 +16,10 @@ INVENTORY = {
     "files", "order_files", "message_attachments", "offers", "discounts", "purchases",
     "payments", "doctor_notes", "comments", "technician_roles", "technicians",
     "doctor_offices", "customer_feedback", "order_states",
+    "teams", "courses", "role_permissions", "template_edit_roles", "template_view_roles",
+    "template_view_groups", "template_products", "template_predecessors",
+    "patients_doctors_offices", "order_cases", "system_messages", "operations", "storages",
+    "ware", "global_settings", "user_actions",
 }  # fmt: skip
 
 
