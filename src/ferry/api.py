@@ -17,7 +17,7 @@ import psycopg
 from ferry import quarantine
 from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
-from ferry.coverage import Coverage, coverage
+from ferry.coverage import Coverage, coverage, unaccounted_sentence
 from ferry.db.connect import Side, connect
 from ferry.db.embedded import EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
@@ -25,7 +25,7 @@ from ferry.db.failures import statement_failure
 from ferry.engine.executor import RetryPolicy
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
-from ferry.errors import StateError
+from ferry.errors import StateError, ValidationFailed
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
@@ -238,9 +238,11 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
         phases = ((target,),)
     else:
         phases = make_plan(catalogue, target).phases
-    # `final` also proves that no source table was forgotten (taken before the run, so a
-    # failure there costs no validation work).
+    # `final` also proves that no source table was forgotten; one that is costs no
+    # validation work: the catalogue must change first, and validation runs again after.
     tables = source_coverage(settings) if target == "final" else None
+    if tables is not None and tables.unaccounted:
+        raise ValidationFailed(f"Validation of final refused: {unaccounted_sentence(tables)}")
     with RunSession(resolve_endpoints(settings), settings) as session:
         result = run_validate(
             session,

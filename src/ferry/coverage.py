@@ -91,6 +91,18 @@ class Coverage:
         }
 
 
+def unaccounted_sentence(found: Coverage) -> str:
+    """What is wrong with a coverage that has unaccounted tables, and what to do."""
+    tables = found.unaccounted
+    many = len(tables) > 1
+    return (
+        f"source table{'s' if many else ''} {', '.join(tables)} {'are' if many else 'is'} read "
+        "by no entity and not declared out of scope; declare an entity that reads "
+        f"{'them' if many else 'it'} or an out-of-scope reason in the catalogue "
+        "(`ferry coverage` lists every table)."
+    )
+
+
 def _relations(plan: object) -> Iterator[tuple[str, str]]:
     """(schema, relation) of every scan in an EXPLAIN (FORMAT JSON, VERBOSE) plan tree."""
     if isinstance(plan, dict):

@@ -13,6 +13,7 @@ from ferry.engine.outcome import Fixed, Rejected
 
 texts = st.one_of(st.none(), st.text(), st.from_regex(r"-?\d{1,4}(\.\d{1,6})?", fullmatch=True))
 amount = coerce.money("amount")
+context = coerce.json_object("template_context", "invalid_context")
 COERCIONS = [
     coerce.blank_is_null,
     coerce.email,
@@ -21,6 +22,7 @@ COERCIONS = [
     coerce.json_document,
     coerce.country,
     amount,
+    context,
 ]
 
 
@@ -231,3 +233,38 @@ def test_json_too_deep_for_python_is_kept_raw() -> None:
     deep = "[" * 100_000 + "]" * 100_000
     once = coerce.json_document(deep)
     assert isinstance(once, Fixed) and json.loads(once.value) == {"raw": deep}
+
+
+def test_a_context_is_a_json_object_or_rejected_with_its_defect_named() -> None:
+    """The four malformed contexts of the notification log, each named, none quoted."""
+    examples = {
+        '{"order": 12, "name": "Jo"}': None,
+        '{"path": "C:\\scans\\x"}': "an invalid escape sequence",
+        "null": "not an object",
+        '{"name": "\\ud800"}': "a lone surrogate",
+        "{'self': {...}}": "a Python structure",
+        "[1, 2]": "not an object",
+        "  ": "is empty",
+    }
+    for text, defect in examples.items():
+        result = context(text)
+        if defect is None:
+            assert result == text
+        else:
+            assert isinstance(result, Rejected) and result.reason == "invalid_context", text
+            assert result.message.startswith("template_context ") and defect in result.message
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+        max_leaves=8,
+    )
+)
+def test_every_storable_json_object_is_kept_as_written(value) -> None:
+    text = json.dumps({"value": value})
+    if coerce._jsonb_storable(text):
+        assert context(text) == text
+    else:
+        assert isinstance(context(text), Rejected)

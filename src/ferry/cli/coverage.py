@@ -12,6 +12,7 @@ from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
 from ferry.cli.migration import JsonOption
+from ferry.coverage import unaccounted_sentence
 from ferry.errors import ValidationFailed
 
 
@@ -41,9 +42,4 @@ def coverage(as_json: JsonOption = False) -> None:
         for stale in tables.stale_declarations:
             out_console.print(f"note: {stale} is declared out of scope but is not in the source")
     if tables.unaccounted:
-        many = len(tables.unaccounted) > 1
-        raise ValidationFailed(
-            f"Source table{'s' if many else ''} {', '.join(tables.unaccounted)} "
-            f"{'are' if many else 'is'} read by no entity and not declared out of scope; "
-            "declare an entity or an out-of-scope reason in the catalogue."
-        )
+        raise ValidationFailed(unaccounted_sentence(tables).capitalize())

@@ -118,14 +118,6 @@ def validate(
         render_validation(result)
         if result.coverage is not None:
             out_console.print(f"coverage: {result.coverage.summary()}")
-    unaccounted = result.coverage.unaccounted if result.coverage else []
-    if unaccounted:
-        raise ValidationFailed(
-            f"Validation of {target} failed: source table{'s' if len(unaccounted) > 1 else ''} "
-            f"{', '.join(unaccounted)} {'are' if len(unaccounted) > 1 else 'is'} read by no "
-            "entity and not declared out of scope; declare an entity or an out-of-scope reason "
-            f"in the catalogue (run {result.run_id}; `ferry coverage` lists every table)."
-        )
     if failed:
         raise ValidationFailed(
             f"Validation of {target} failed for {len(failed)} entit"
