@@ -350,5 +350,6 @@ def report(settings: Settings, run: int | None = None) -> Report:
     the latest migrate or sync) with the latest validation."""
     catalogue = load(settings)
     counts = count_source(settings, catalogue)
+    tables = source_coverage(settings)
     with open_database(settings, "target", "reading ferry's state") as target:
-        return gather(counts, target, catalogue, run)
+        return gather(counts, target, catalogue, run, tables)

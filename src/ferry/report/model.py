@@ -17,6 +17,7 @@ from psycopg.rows import dict_row
 
 from ferry import __version__
 from ferry.catalog.registry import Catalogue
+from ferry.coverage import Coverage
 from ferry.errors import StateError
 from ferry.plan.planner import plan_entities
 from ferry.quarantine import counts_by_reason
@@ -109,6 +110,7 @@ class Report:
     validation: Run | None
     findings: list[Finding]
     quarantine: list[tuple[str, str, int]]
+    coverage: Coverage | None = None
 
     @cached_property
     def summary(self) -> Summary:
@@ -127,6 +129,7 @@ class Report:
         data = asdict(self)
         data["summary"] = asdict(self.summary)
         data["statuses"] = [s.as_dict() for s in self.statuses]
+        data["coverage"] = self.coverage.as_dict() if self.coverage else None
         data["work"] = {
             name: {**asdict(w), "seconds": w.seconds, "rows_per_second": w.rows_per_second}
             for name, w in self.work.items()
@@ -165,6 +168,7 @@ def gather(
     target: psycopg.Connection,
     catalogue: Catalogue,
     run_id: int | None = None,
+    coverage: Coverage | None = None,
 ) -> Report:
     """Everything a report shows, from the source's row `counts` (`source_counts`) and the
     target; `run_id` chooses the run described in detail."""
@@ -185,6 +189,7 @@ def gather(
         validation=validation,
         findings=_findings(target, validation.run_id) if validation else [],
         quarantine=[(q.entity, q.reason, q.rows) for q in counts_by_reason(target)] if runs else [],
+        coverage=coverage,
     )
 
 
