@@ -204,6 +204,8 @@ MONEY_SOURCE = {
     " FROM dispatch_payment",
     "purchases": "SELECT id, doctor_id, total_price, total_price FROM dispatch_payment",
     "offers": "SELECT id, doctor_id, price_both, price_upper, price_lower FROM dispatch_offer",
+    "operations": "SELECT id, NULL::integer, price FROM dispatch_operation",
+    "ware": "SELECT id, NULL::integer, unit_price FROM dispatch_ware",
 }
 MONEY_TARGET = {
     "orders": "SELECT m.legacy_id, d.legacy_user_id, t.amount FROM orders t"
@@ -219,6 +221,10 @@ MONEY_TARGET = {
     "offers": "SELECT m.legacy_id, d.legacy_user_id, t.price_both, t.price_upper, t.price_lower"
     " FROM offers t JOIN ferry.migration_mappings m ON m.entity = 'offers' AND m.new_id = t.id"
     " LEFT JOIN doctors d ON d.id = t.doctor_id",
+    "operations": "SELECT m.legacy_id, NULL::integer, t.amount FROM operations t"
+    " JOIN ferry.migration_mappings m ON m.entity = 'operations' AND m.new_id = t.id",
+    "ware": "SELECT m.legacy_id, NULL::integer, t.unit_price FROM ware t"
+    " JOIN ferry.migration_mappings m ON m.entity = 'ware' AND m.new_id = t.id",
 }
 
 
@@ -288,3 +294,72 @@ def test_validate_final_verifies_content_and_money(validation) -> None:
 def test_validate_final_passes(validation) -> None:
     exit_code, _ = validation
     assert exit_code == 0
+
+
+def test_notifications_are_accounted_for_row_by_row(migrated: dict[str, str]) -> None:
+    """system_messages: migrated + quarantined + skipped (outside the valid subset) = every
+    dispatch_notification row, and most rows are skipped (the valid subset is about 40%)."""
+    with (
+        psycopg.connect(migrated["FERRY_SOURCE_URL"]) as source,
+        psycopg.connect(migrated["FERRY_TARGET_URL"]) as target,
+    ):
+        (rows,) = source.execute("SELECT count(*) FROM dispatch_notification").fetchone()
+        outcome = "SELECT count(*) FROM {} WHERE entity = 'system_messages'"
+        migrated_rows, quarantined, skipped = (
+            target.execute(sql.SQL(outcome).format(sql.Identifier("ferry", table))).fetchone()[0]
+            for table in ("migration_mappings", "quarantine", "skipped")
+        )
+        (messages,) = target.execute("SELECT count(*) FROM system_messages").fetchone()
+    assert migrated_rows + quarantined + skipped == rows > 0
+    assert messages == migrated_rows and quarantined > 0
+    assert 0.5 < skipped / rows < 0.7
+
+
+def test_operations_resolve_to_their_own_cases(migrated: dict[str, str]) -> None:
+    """Each operation's case is the case of its payment's instruction's patient: no default."""
+    with (
+        psycopg.connect(migrated["FERRY_SOURCE_URL"]) as source,
+        psycopg.connect(migrated["FERRY_TARGET_URL"]) as target,
+    ):
+        owed = dict(
+            source.execute(
+                "SELECT op.id, i.patient_id FROM dispatch_operation op"
+                " JOIN dispatch_payment p ON p.id = op.payment_id"
+                " JOIN dispatch_instruction i ON i.id = p.instruction_id"
+            ).fetchall()
+        )
+        found = dict(
+            target.execute(
+                "SELECT o.legacy_operation_id, c.legacy_patient_id FROM operations o"
+                " JOIN cases c ON c.id = o.case_id"
+            ).fetchall()
+        )
+    assert found and all(owed[operation] == case for operation, case in found.items())
+    assert len(set(found.values())) > len(found) / 2
+
+
+def test_coverage_accounts_for_every_source_table(migrated: dict[str, str], tmp_path: Path) -> None:
+    result = run_ferry("coverage", "--json", cwd=tmp_path, env=migrated)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    tables = {t["table"]: t for t in document["tables"]}
+    assert len(tables) == 59 and document["unaccounted"] == []
+    assert tables["dispatch_notification"]["read_by"] == ["system_messages"]
+    assert tables["dispatch_purchase"]["state"] == "out of scope"
+    assert document["summary"].endswith(", 0 unaccounted")
+
+
+def test_an_undeclared_source_table_stops_validate_final(
+    migrated: dict[str, str], validation, tmp_path: Path
+) -> None:
+    """After the validation above passed: a table nobody declared makes it fail, named."""
+    with psycopg.connect(migrated["FERRY_SOURCE_URL"], autocommit=True) as source:
+        source.execute("CREATE TABLE dispatch_surprise (id serial PRIMARY KEY)")
+        try:
+            coverage = run_ferry("coverage", cwd=tmp_path, env=migrated)
+            final = run_ferry("validate", "final", cwd=tmp_path, env=migrated)
+        finally:
+            source.execute("DROP TABLE dispatch_surprise")
+    assert coverage.exit_code == final.exit_code == 7, (coverage.output, final.output)
+    assert "UNACCOUNTED" in coverage.stdout and "1 unaccounted" in coverage.stdout
+    assert "dispatch_surprise" in final.stderr and "out of scope" in final.stderr, final.stderr

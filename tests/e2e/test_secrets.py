@@ -22,8 +22,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from ferry.brius.catalogue import CATALOGUE
 from ferry.db.urls import is_url
 from ferry.errors import ExitCode
+from ferry.quarantine import SECRET_PLACEHOLDER, source_values
 from tests.cli.runner import Result, run_ferry
 from tests.conftest import create_database, drop_database
 
@@ -46,6 +48,8 @@ UPDATE dispatch_patient SET suffix = '{MARKER}S'
  WHERE id = (SELECT min(id) FROM dispatch_patient);
 UPDATE dispatch_office SET name = '{OFFICE_MARKER}office' || id
  WHERE id IN (SELECT id FROM dispatch_office ORDER BY id LIMIT 5);
+-- The payment provider's access token: a secret column, migrated and never shown.
+UPDATE dispatch_globalsetting SET access_token = 'sq0atp-{MARKER}token' || id;
 """
 
 # A trigger of the target that refuses marked rows with a message, detail and hint quoting
@@ -67,6 +71,7 @@ REACHED = {
     "treatment_plans": "plan_notes",
     "messages": "content",
     "offices": "name",
+    "global_settings": "access_token",
 }
 
 
@@ -81,6 +86,7 @@ class Evidence:
     reached: dict[str, int] = field(default_factory=dict)  # marked target rows per table
     quarantine_reasons: set[str] = field(default_factory=set)
     failed_run_errors: list[str] = field(default_factory=list)
+    secret_values: list[tuple] = field(default_factory=list)  # source values shown of a secret
 
 
 def with_password(url: str, password: str, *, as_url: bool) -> str:
@@ -165,6 +171,10 @@ def evidence(
         refusing = create_database(server_url, names[2], target_template)
         with psycopg.connect(source) as conn:
             conn.execute(PLANT)
+            conn.commit()
+            settings = CATALOGUE.entities["global_settings"]
+            keys = [r[0] for r in conn.execute("SELECT id FROM dispatch_globalsetting")]
+            evidence.secret_values = source_values(conn, settings, keys)[1]
         with psycopg.connect(refusing) as conn:
             conn.execute(REFUSE)
         source_url = with_password(source, password, as_url=True)
@@ -298,3 +308,11 @@ def test_mappings_keep_no_office_address(evidence: Evidence) -> None:
     assert office_mappings and all('"dedup_key": "' in line for line in office_mappings)
     offending = [line for line in office_mappings if OFFICE_MARKER.lower() in line.lower()]
     assert offending == [], offending[:3]
+
+
+def test_a_secret_column_is_never_shown_among_source_values(evidence: Evidence) -> None:
+    """The values `quarantine show --show-values` prints for global_settings hide the token
+    (the guard above shows the planted token reached global_settings.access_token)."""
+    assert evidence.secret_values
+    for row in evidence.secret_values:
+        assert SECRET_PLACEHOLDER in row and leaks(repr(row), evidence) == [], row
