@@ -22,6 +22,7 @@ from ferry.db.connect import Side, connect
 from ferry.db.embedded import EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
+from ferry.engine import bulk
 from ferry.engine.executor import RetryPolicy
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
@@ -33,7 +34,8 @@ from ferry.report.model import Report, gather
 from ferry.rollback import run_rollback
 from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
-from ferry.state.schema import ensure_state_schema
+from ferry.state.deferred import Definition
+from ferry.state.schema import current_version, ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses, source_counts
 from ferry.sync.runner import run_sync
 from ferry.validate.runner import run_validate
@@ -153,6 +155,7 @@ def _run_options(settings: Settings, *, dry_run: bool = False, restart: bool = F
         restart=restart,
         workers=settings.workers,
         retry=RetryPolicy(settings.retry_attempts, settings.retry_backoff),
+        bulk=settings.bulk,
     )
 
 
@@ -177,6 +180,19 @@ def migrate(
             options=options,
             progress=progress or SilentProgress(),
         )
+
+
+def repair(settings: Settings) -> list[Definition]:
+    """Rebuild what a bulk load left deferred (a process that died mid-load), under the run
+    lock; the definitions restored. Every migrate, rollback and sync does this first too."""
+    with RunSession(resolve_endpoints(settings), settings) as session:
+        session.lock()
+        conn = session.target()
+        try:
+            ensure_state_schema(conn)
+            return bulk.restore(conn)
+        except psycopg.Error as exc:
+            raise statement_failure(exc, "target", "restoring deferred constraints") from None
 
 
 def status(settings: Settings) -> list[EntityStatus]:
@@ -228,6 +244,22 @@ def rollback(
         )
 
 
+def _final_prerequisites(settings: Settings) -> Coverage:
+    """What `validate final` proves before it validates a row: no source table was forgotten,
+    and every constraint and index a bulk load deferred is back, unchanged and valid. Either
+    failure is refused at once: the catalogue or the schema must change first."""
+    tables = source_coverage(settings)
+    if tables.unaccounted:
+        raise ValidationFailed(f"Validation of final refused: {unaccounted_sentence(tables)}")
+    with open_database(settings, "target", "checking the target's constraints") as conn:
+        problems = bulk.schema_problems(conn) if current_version(conn) else []
+    if problems:
+        raise ValidationFailed(
+            f"Validation of final refused: the target schema is not whole ({'; '.join(problems)})."
+        )
+    return tables
+
+
 def validate(settings: Settings, target: str, *, progress: Progress | None = None) -> RunResult:
     """Validate an entity, a workflow (with its dependencies) or `final` (everything, and the
     coverage of every source table)."""
@@ -238,11 +270,7 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
         phases = ((target,),)
     else:
         phases = make_plan(catalogue, target).phases
-    # `final` also proves that no source table was forgotten; one that is costs no
-    # validation work: the catalogue must change first, and validation runs again after.
-    tables = source_coverage(settings) if target == "final" else None
-    if tables is not None and tables.unaccounted:
-        raise ValidationFailed(f"Validation of final refused: {unaccounted_sentence(tables)}")
+    tables = _final_prerequisites(settings) if target == "final" else None
     with RunSession(resolve_endpoints(settings), settings) as session:
         result = run_validate(
             session,

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         le=64,
         description="Parallel workers (default: the machine's cores).",
     )
+    bulk: bool = Field(
+        default=True,
+        description="Load an empty target table with its foreign keys and secondary indexes "
+        "deferred, rebuilt after its last batch.",
+    )
     state_dir: Path = Field(
         default=DEFAULT_STATE_DIR,
         description="Where ferry keeps its logs, reports and the embedded PostgreSQL.",

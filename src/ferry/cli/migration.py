@@ -22,7 +22,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, fo
 
 
 def register(app: typer.Typer) -> None:
-    for command in (init, plan, migrate, status, validate, rollback):
+    for command in (init, plan, migrate, status, validate, rollback, repair):
         app.command()(command)
 
 
@@ -33,6 +33,18 @@ def init() -> None:
         out_console.print(f"ferry state schema installed (versions {applied[0]}..{applied[-1]})")
     else:
         out_console.print("ferry state schema is up to date")
+
+
+def repair() -> None:
+    """Rebuild the foreign keys and indexes a bulk load left deferred (after a crash); every
+    migrate, rollback and sync does this first too."""
+    restored = api.repair(state.settings())
+    if not restored:
+        out_console.print("nothing to repair: no constraint or index is deferred")
+        return
+    for item in restored:
+        kind = item.kind.replace("_", " ")
+        out_console.print(f"restored {kind} {item.name} of {item.schema}.{item.table}")
 
 
 def plan(target: TargetArgument, as_json: JsonOption = False) -> None:
@@ -68,11 +80,21 @@ def migrate(
             "skipped are reconsidered with --restart.",
         ),
     ] = None,
+    no_bulk: Annotated[
+        bool,
+        typer.Option(
+            "--no-bulk",
+            help="Keep every foreign key and index in place, even when a target table is empty "
+            "(by default an empty table is loaded with them deferred and rebuilt after).",
+        ),
+    ] = False,
 ) -> None:
     """Migrate an entity or workflow, dependencies first; resumes where the last run stopped."""
     settings = state.settings()
     if batch_size is not None:
         settings = settings.model_copy(update={"batch_size": batch_size})
+    if no_bulk:
+        settings = settings.model_copy(update={"bulk": False})
     if no_skip:
         off = [*settings.skip_rules_off, *no_skip]
         settings = settings.model_copy(update={"skip_rules_off": off})
@@ -265,3 +287,11 @@ def status(as_json: JsonOption = False) -> None:
         )
     out_console.print(table)
     out_console.print(f"coverage: {tables.summary()}")
+    deferred = [
+        f"{s.entity} ({s.constraints_deferred})" for s in statuses if s.constraints_deferred
+    ]
+    if deferred:
+        out_console.print(
+            f"constraints deferred by an interrupted bulk load: {', '.join(deferred)}; "
+            "`ferry repair` (or the next migrate) rebuilds them"
+        )

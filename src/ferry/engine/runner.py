@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
@@ -25,6 +26,7 @@ import psycopg
 from ferry import __version__
 from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
+from ferry.engine import bulk
 from ferry.engine.executor import EntityResult, RetryPolicy, RunContext, migrate_entity
 from ferry.engine.session import RunSession
 from ferry.errors import FerryError
@@ -58,6 +60,7 @@ class RunOptions:
     restart: bool = False
     workers: int = 1
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    bulk: bool = True  # load empty target tables with their FKs and indexes deferred
 
 
 def catalogue_fingerprint(catalogue: Catalogue, name: str) -> str:
@@ -100,6 +103,8 @@ def run_plan(
         _log_start(log, operation, target, options)
         started = time.monotonic()
         try:
+            if not options.dry_run:
+                _restore_deferred(session, log, progress)
             result = RunResult(run_id, operation, target, options.dry_run)
             failures = _run_phases(
                 session,
@@ -136,6 +141,19 @@ def run_plan(
             first.args = (f"{str(first).rstrip('.')}; not started because of it: {blocked}.",)
         raise first
     return result
+
+
+def _restore_deferred(session: RunSession, log: RunLog, progress: Progress) -> None:
+    """Before anything else: the constraints and indexes a bulk load left deferred (a process
+    that died mid-load) are rebuilt."""
+    try:
+        restored = bulk.restore(session.target())
+    except psycopg.Error as exc:
+        raise statement_failure(exc, "target", "restoring deferred constraints") from None
+    if restored:
+        names = ", ".join(sorted({f"{d.schema}.{d.table}" for d in restored}))
+        log.event("constraints_restored", definitions=len(restored))
+        progress.message(f"restored {len(restored)} deferred constraints and indexes of {names}")
 
 
 def _start_run(session: RunSession, operation: str, target: str, options: RunOptions) -> int:
@@ -298,13 +316,19 @@ def run_migrate(
     options: RunOptions,
     progress: Progress,
 ) -> RunResult:
-    """Migrate entities in dependency order; resumes each from its checkpoint."""
+    """Migrate entities in dependency order; resumes each from its checkpoint. An entity that
+    alone writes its target table may bulk-load it (a table two entities fill is shared by
+    their loads, and neither may drop what the other's batches rely on)."""
+    writers = Counter(e.target for e in catalogue.entities.values())
+    sole_writers = {e.name for e in catalogue.entities.values() if writers[e.target] == 1}
     return run_plan(
         session,
         "migrate",
         target,
         phases,
-        work=lambda ctx, name: migrate_entity(ctx, catalogue.entities[name]),
+        work=lambda ctx, name: migrate_entity(
+            ctx, catalogue.entities[name], bulk=options.bulk and name in sole_writers
+        ),
         blockers=lambda name: catalogue.with_dependencies([name]) - {name},
         parameters=lambda name: {
             "batch_size": options.batch_size,

@@ -58,18 +58,20 @@ def check_columns(table: TargetTable, entity_name: str, columns: list[str]) -> N
         )
 
 
-def refresh_statistics(conn: psycopg.Connection, qualified: str, *, vacuum: bool = False) -> None:
+def refresh_statistics(
+    conn: psycopg.Connection, qualified: str, *, vacuum: bool = False, mappings: bool = True
+) -> None:
     """ANALYZE ferry's mappings and a target table after an entity filled or emptied them.
 
     Later batches join through these tables; with stale estimates (a table believed empty, or
     believed full after a rollback emptied it) the planner picks full scans per batch. After a
     large rollback, `vacuum` also clears the dead index entries that every lookup would wade
-    through (VACUUM needs `conn` in autocommit, outside any transaction).
+    through (VACUUM needs `conn` in autocommit, outside any transaction). `mappings` False
+    leaves the (large, shared) mappings table out.
     """
     schema, _, name = qualified.rpartition(".")
     command = sql.SQL("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
-    conn.execute(
-        sql.SQL("{} ferry.migration_mappings, {}").format(
-            command, sql.Identifier(schema or "public", name)
-        )
-    )
+    tables = [sql.Identifier(schema or "public", name)]
+    if mappings:
+        tables.insert(0, sql.Identifier("ferry", "migration_mappings"))
+    conn.execute(sql.SQL("{} {}").format(command, sql.SQL(", ").join(tables)))

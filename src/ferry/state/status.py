@@ -20,6 +20,7 @@ from psycopg import sql
 from ferry.catalog.registry import Catalogue
 from ferry.engine.source import count_query
 from ferry.plan.planner import plan_entities
+from ferry.state import deferred
 from ferry.state.schema import current_version
 
 
@@ -45,6 +46,8 @@ class EntityStatus:
     state: str
     dependencies_complete: bool
     last_run: LastRun | None
+    # Foreign keys and indexes its bulk load dropped and that are not back yet (a crash).
+    constraints_deferred: int = 0
 
     @property
     def accounted(self) -> int:
@@ -93,7 +96,9 @@ def entity_statuses(
     migrated = quarantined = skipped = {}
     last: dict[str, LastRun] = {}
     last_write: dict[str, LastRun] = {}
+    deferred_by_entity: dict[str, int] = {}
     if current_version(target) > 0:
+        deferred_by_entity = deferred.pending_by_entity(target)
         migrated = _per_entity(
             target, "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity"
         )
@@ -134,6 +139,7 @@ def entity_statuses(
                 state=states[name],
                 dependencies_complete=all(states[d] == "completed" for d in entity.depends_on),
                 last_run=last.get(name),
+                constraints_deferred=deferred_by_entity.get(name, 0),
             )
         )
     return result
