@@ -27,6 +27,10 @@ from ferry.state.deferred import Definition
 # Serialises dropping and re-adding foreign keys across workers: both lock the parent tables
 # too, and two workers taking parents in different orders would deadlock.
 _DDL_LOCK = "ferry.bulk.ddl"
+# Taken shared by every VALIDATE and exclusively by every drop: a drop needs ACCESS EXCLUSIVE
+# on the parent tables, and queued behind a long VALIDATE's scan it would stall every session
+# that reads those parents; it waits here instead, holding nothing.
+VALIDATION_LOCK = "ferry.bulk.validation"
 
 _DEFINITIONS = """
 SELECT 'foreign_key', con.conname, pg_get_constraintdef(con.oid)
@@ -63,6 +67,7 @@ def defer(conn: psycopg.Connection, run_id: int, entity: str, table: TargetTable
     owned; how many were deferred (0: the load runs with everything in place)."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_DDL_LOCK,))
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (VALIDATION_LOCK,))
         if not can_defer(conn, table):
             return 0
         found = [
@@ -123,6 +128,7 @@ def _restore_foreign_key(conn: psycopg.Connection, item: Definition) -> None:
                 )
             )
     with conn.transaction():  # VALIDATE scans the rows without blocking writes to either table
+        conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext(%s))", (VALIDATION_LOCK,))
         conn.execute(sql.SQL("ALTER TABLE {} VALIDATE CONSTRAINT {}").format(table, name))
         deferred.mark_restored(conn, item)
 
