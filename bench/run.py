@@ -1,7 +1,9 @@
-"""`make bench`: ferry against the raw COPY ceiling and the legacy scripts' method.
+"""`make bench`: ferry against the raw COPY ceiling, pgcopydb and the legacy scripts' method.
 
 For each scale: fresh source and target databases on the configured server, legacy data
-generated, then in one run: the ceiling (every legacy table copied as is), `ferry migrate all`
+generated, then in one run: the ceiling (every legacy table copied as is), `pgcopydb clone`
+of the legacy tables into a database of its own (installed from Debian's packages when
+missing), `ferry migrate all`
 and `ferry validate final` (wall time, per-entity rows/s, peak RSS of the ferry process), and
 the lab's method for the three largest entities. Writes bench/results/<date>-<scale>.md.
 
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ceiling
 import legacy_method
 import machine
+import peer
 
 from ferry.brius import legacy, target
 from ferry.brius.catalogue import CATALOGUE
@@ -102,6 +105,11 @@ def measure(server: str, scale: float, with_legacy_method: bool) -> dict:
             target.install_schema(conn)
         tables = [t for t in LEGACY_TABLES if report.row_counts.get(t)]
         ceiling_rows, ceiling_seconds = ceiling.copy_everything(source, target_url, tables)
+        peer_url = create(server, f"bench_peer_{tag}")
+        try:
+            pgcopydb_seconds = peer.clone(source, peer_url)
+        finally:
+            drop(server, peer_url)
         env = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target_url}
         migrate_seconds = ferry("migrate", "all", env=env)
         entities = per_entity(target_url)
@@ -113,6 +121,7 @@ def measure(server: str, scale: float, with_legacy_method: bool) -> dict:
             "scale": scale,
             "generated_rows": report.total_rows,
             "ceiling": (ceiling_rows, ceiling_seconds),
+            "pgcopydb_seconds": pgcopydb_seconds,
             "migrate": (processed, migrate_seconds),
             "validate_seconds": validate_seconds,
             "entities": entities,
@@ -156,11 +165,15 @@ def write(result: dict, machine_info: dict[str, str]) -> Path:
         "|---|---:|---:|---:|",
         f"| ceiling (COPY as is, every legacy table) | {result['ceiling'][0]:,} |"
         f" {result['ceiling'][1]:.1f} | {ceiling_rate:,.0f} |",
+        f"| pgcopydb clone (2 table jobs, 2 index jobs) | {result['ceiling'][0]:,} |"
+        f" {result['pgcopydb_seconds']:.1f} | {rate(result['ceiling'][0], result['pgcopydb_seconds']):,.0f} |",
         f"| ferry migrate all | {result['migrate'][0]:,} | {result['migrate'][1]:.1f} |"
         f" {ferry_rate:,.0f} |",
         f"| ferry validate final | | {result['validate_seconds']:.1f} | |",
         naive_line,
         "",
+        f"- ferry migrate all / pgcopydb clone: {result['migrate'][1] / result['pgcopydb_seconds']:.1f}x"
+        " (target <= 3)",
         f"- ferry / ceiling: {ferry_rate / ceiling_rate:.2f} (target >= 0.25)",
         naive_ratio,
         f"- validate / migrate: {result['validate_seconds'] / result['migrate'][1]:.2f}"
