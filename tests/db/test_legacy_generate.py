@@ -25,7 +25,7 @@ CLASSES = (
     "tax_rate_percent", "duplicate_office", "several_offices", "archived_patient", "null_suffix",
     "blank_suffix", "malformed_suffix", "null_reference", "parent_not_migrated", "orphan",
     "invalid_json", "soft_deleted", "unknown_code", "unreferenced_jaw", "many_plans",
-    "blank_text", "short_text", "double_extension", "shared_file_uid",
+    "blank_text", "short_text", "double_extension", "shared_file_uid", "invalid_context",
 )  # fmt: skip
 
 

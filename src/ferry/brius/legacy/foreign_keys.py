@@ -16,18 +16,22 @@ from psycopg import sql
 
 @dataclass(frozen=True)
 class ForeignKey:
-    """`table.column` refers to `parent.id`; `content_type` narrows a generic (polymorphic) key."""
+    """`table.column` refers to `parent.id`; `content_type` narrows a generic (polymorphic) key
+    whose content type is held in `type_column`."""
 
     table: str
     column: str
     parent: str
     content_type: int | None = None
+    type_column: str = "target_type_id"
 
     def narrowing(self) -> sql.Composable:
-        """` AND t.target_type_id = N` for a generic key (its rows aliased `t`), else nothing."""
+        """` AND t.<type column> = N` for a generic key (its rows aliased `t`), else nothing."""
         if self.content_type is None:
             return sql.SQL("")
-        return sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(self.content_type))
+        return sql.SQL(" AND t.{} = {}").format(
+            sql.Identifier(self.type_column), sql.Literal(self.content_type)
+        )
 
 
 def _fks(table: str, **columns: str) -> tuple[ForeignKey, ...]:
@@ -36,6 +40,19 @@ def _fks(table: str, **columns: str) -> tuple[ForeignKey, ...]:
 
 _USER = "auth_user"
 _INSTRUCTION = "dispatch_instruction"
+_TEMPLATE = "dispatch_template"
+_ROLE = "dispatch_role"
+_PRODUCT = "dispatch_product"
+_CONTENT_TYPE = "django_content_type"
+
+
+def _generic(table: str, column: str, type_column: str, **parents: int) -> tuple[ForeignKey, ...]:
+    """A Django generic key: `column` refers to the parent that its `type_column` names."""
+    return tuple(
+        ForeignKey(table, column, parent, content_type, type_column)
+        for parent, content_type in parents.items()
+    )
+
 
 FOREIGN_KEYS: tuple[ForeignKey, ...] = (
     *_fks("auth_user_groups", user_id=_USER, group_id="auth_group"),
@@ -103,6 +120,45 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
         office_id="dispatch_office",
     ),
     *_fks("dispatch_role", user_id=_USER, group_id="auth_group"),
+    # tables_rest.sql
+    *_fks("auth_permission", content_type_id=_CONTENT_TYPE),
+    *_fks("auth_group_permissions", group_id="auth_group", permission_id="auth_permission"),
+    *_fks("dispatch_role_permissions", role_id=_ROLE, permission_id="auth_permission"),
+    *_fks("dispatch_template_edit_roles", template_id=_TEMPLATE, role_id=_ROLE),
+    *_fks("dispatch_template_view_roles", template_id=_TEMPLATE, role_id=_ROLE),
+    *_fks("dispatch_template_view_groups", template_id=_TEMPLATE, group_id="auth_group"),
+    *_fks("dispatch_template_products", template_id=_TEMPLATE, product_id=_PRODUCT),
+    *_fks("dispatch_template_predecessors", from_template_id=_TEMPLATE, to_template_id=_TEMPLATE),
+    *_fks("dispatch_notification", item_type_id=_CONTENT_TYPE, recipient_id=_USER),
+    *_generic(
+        "dispatch_notification",
+        "item_id",
+        "item_type_id",
+        dispatch_instruction=9,
+        dispatch_patient=11,
+        dispatch_file=20,
+        dispatch_payment=33,
+    ),
+    *_fks("dispatch_operation", payment_id="dispatch_payment"),
+    *_fks("dispatch_ware", product_id=_PRODUCT, storage_id="dispatch_storage"),
+    *_fks(
+        "dispatch_action", item_type_id=_CONTENT_TYPE, owner_type_id=_CONTENT_TYPE, user_id=_USER
+    ),
+    *_generic(
+        "dispatch_action", "item_id", "item_type_id", dispatch_instruction=9, dispatch_patient=11
+    ),
+    *_generic("dispatch_action", "owner_id", "owner_type_id", auth_user=58),
+    *_fks("dispatch_instance", patient_id="dispatch_patient"),
+    *_fks("dispatch_client3d", client_id="dispatch_client"),
+    *_fks("dispatch_master", user_id=_USER),
+    *_fks("dispatch_reading", user_id=_USER, record_id="dispatch_record"),
+    *_fks("dispatch_record_roles", record_id="dispatch_record", role_id=_ROLE),
+    *_fks("dispatch_product_roles", product_id=_PRODUCT, role_id=_ROLE),
+    *_fks("dispatch_product_successors", from_product_id=_PRODUCT, to_product_id=_PRODUCT),
+    *_fks(
+        "dispatch_doctorsetting_masters", doctorsetting_id="dispatch_doctorsetting", user_id=_USER
+    ),
+    *_fks("dispatch_doctorsetting_sales", doctorsetting_id="dispatch_doctorsetting", user_id=_USER),
 )
 
 

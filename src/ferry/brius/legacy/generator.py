@@ -48,6 +48,10 @@ GENERATION_STEPS: tuple[str, ...] = (
     "gen_09b_payment_pathologies.sql",
     "gen_09c_offers.sql",
     "gen_10_structure.sql",
+    "gen_11_access.sql",
+    "gen_12_notifications.sql",
+    "gen_13_operations.sql",
+    "gen_14_unused.sql",
 )
 
 _GROUND_TRUTH_TABLES = (

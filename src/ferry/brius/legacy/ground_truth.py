@@ -17,6 +17,7 @@ TRUTH_STEPS: tuple[str, ...] = (
     "truth_02_orders.sql",
     "truth_03_files.sql",
     "truth_04_money.sql",
+    "truth_05_rest.sql",
 )
 
 # Every entity of the inventory, in the order the ground truth settles them.
@@ -55,6 +56,22 @@ ENTITIES: tuple[str, ...] = (
     "purchases",
     "offers",
     "discounts",
+    "teams",
+    "courses",
+    "role_permissions",
+    "template_edit_roles",
+    "template_view_roles",
+    "template_view_groups",
+    "template_products",
+    "template_predecessors",
+    "patients_doctors_offices",
+    "order_cases",
+    "system_messages",
+    "operations",
+    "storages",
+    "ware",
+    "global_settings",
+    "user_actions",
 )
 
 

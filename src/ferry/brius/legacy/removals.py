@@ -59,13 +59,19 @@ REMOVALS: tuple[Removal, ...] = (
     ),
 )  # fmt: skip
 
-# Nullable references that still say whose the row is: deleting the order deletes them.
+# Nullable references that still say whose the row is: deleting the order deletes them. A
+# notification goes with its recipient and with the object it is about (the generic relation
+# Django follows), an operation with its payment; an action (an audit log) outlives its user
+# and its item, which are set to NULL.
 OWNED_BY_PARENT: frozenset[tuple[str, str]] = frozenset(
     {
         ("dispatch_state", "instruction_id"),
         ("dispatch_task", "instruction_id"),
         ("dispatch_file", "instruction_id"),
         ("dispatch_payment", "instruction_id"),
+        ("dispatch_notification", "recipient_id"),
+        ("dispatch_notification", "item_id"),
+        ("dispatch_operation", "payment_id"),
     }
 )
 

@@ -40,6 +40,35 @@ LEGACY_TABLES: tuple[str, ...] = (
     "dispatch_payment",
     "dispatch_offer",
     "dispatch_discount",
+    # tables_rest.sql: the rest of REFERENCE 1.1 (gen_11 to gen_14)
+    "auth_permission",
+    "auth_group_permissions",
+    "dispatch_role_permissions",
+    "dispatch_template_edit_roles",
+    "dispatch_template_view_roles",
+    "dispatch_template_view_groups",
+    "dispatch_template_products",
+    "dispatch_template_predecessors",
+    "dispatch_notification",
+    "dispatch_operation",
+    "dispatch_purchase",
+    "dispatch_storage",
+    "dispatch_ware",
+    "dispatch_globalsetting",
+    "dispatch_action",
+    "dispatch_instance",
+    "dispatch_client",
+    "dispatch_client3d",
+    "dispatch_event",
+    "dispatch_language",
+    "dispatch_link",
+    "dispatch_master",
+    "dispatch_reading",
+    "dispatch_record_roles",
+    "dispatch_product_roles",
+    "dispatch_product_successors",
+    "dispatch_doctorsetting_masters",
+    "dispatch_doctorsetting_sales",
 )
 
 
@@ -57,6 +86,12 @@ def commit_if_open(conn: psycopg.Connection) -> None:
 def install_schema(conn: psycopg.Connection) -> None:
     """Create the legacy tables, their indexes and schema `synthetic`; safe to run again."""
     with conn.transaction():
-        for name in ("tables.sql", "indexes.sql", "synthetic.sql", "mutation_schema.sql"):
+        for name in (
+            "tables.sql",
+            "tables_rest.sql",
+            "indexes.sql",
+            "synthetic.sql",
+            "mutation_schema.sql",
+        ):
             conn.execute(sql_text(name))
     commit_if_open(conn)

@@ -36,6 +36,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT sqrt(-2.0 * ln(1.0 - synthetic.r(label || '.a', id)))
            * cos(2.0 * pi() * synthetic.r(label || '.b', id))
 $$;
+-- A junction's rows: `n` distinct (x, y) pairs of two id sets by a seeded shuffle of all pairs,
+-- numbered in pair order; `self_pairs` false leaves out x = y (a template is not its own
+-- predecessor).
+CREATE OR REPLACE FUNCTION synthetic.pairs(label text, xs integer[], ys integer[], n bigint,
+                                           self_pairs boolean)
+RETURNS TABLE (pair_id bigint, first_id integer, second_id integer)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT row_number() OVER (ORDER BY c.x, c.y), c.x, c.y
+    FROM (SELECT x, y FROM unnest(xs) AS x, unnest(ys) AS y
+          WHERE self_pairs OR x <> y
+          ORDER BY synthetic.r(label, x::bigint * 100000 + y), x, y
+          LIMIT n) AS c
+$$;
 CREATE OR REPLACE FUNCTION synthetic.param(name text) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT (({values}::jsonb) ->> name)::double precision

@@ -43,6 +43,10 @@ _BASE: dict[str, tuple[int, int]] = {
     "payments": (16_014, 200),
     "offers": (788, 30),
     "discounts": (151, 12),
+    "notifications": (5_102_536, 20_000),
+    "operations": (3_522, 50),
+    "wares": (16_552, 200),
+    "actions": (23_000, 200),
 }
 
 RATES: dict[str, Rate] = {
@@ -130,6 +134,29 @@ RATES: dict[str, Rate] = {
     "offer_doctor_not_migrated": Rate(0.025),
     "null_offer_doctor": Rate(0.0013),
     "discount_on_lost_offer": Rate(0.10),
+    # notifications: the share outside the valid subset is drawn per row (not a quota); the
+    # malformed contexts are 18 : 12 : 6 : 4 per 2.04M valid rows (population: valid subset)
+    "notification_outside_valid": Rate(0.6),  # of notifications
+    "malformed_escape_context": Rate(0.0000088),
+    "null_context_with_template": Rate(0.0000059),
+    "invalid_unicode_context": Rate(0.0000029),
+    "self_reference_context": Rate(0.000002),
+    "orphan_notification_recipient": Rate(0.0001),
+    "orphan_notification_order": Rate(0.00001),
+    # permissions and template junctions (fixed catalogues)
+    "orphan_role_permission_permission": Rate(0.002),
+    "orphan_role_permission_role": Rate(0.002),
+    "template_product_not_migrated": Rate(0.44),
+    "orphan_template_junction": Rate(0.003),  # of each junction table but template_products
+    # operations, inventory, actions
+    "refund_operation": Rate(0.10),
+    "unknown_operation_type": Rate(0.001),
+    "null_operation_payment": Rate(0.001),
+    "orphan_operation_payment": Rate(0.001),
+    "ware_product_not_migrated": Rate(0.02),
+    "null_ware_storage": Rate(0.001),
+    "orphan_action_user": Rate(0.01),
+    "invalid_json_action_data": Rate(0.005),
 }
 
 
@@ -156,6 +183,10 @@ class Volumes:
     payments: int
     offers: int
     discounts: int
+    notifications: int
+    operations: int
+    wares: int
+    actions: int
 
     @classmethod
     def at(cls, scale: float) -> Volumes:

@@ -137,6 +137,22 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT value IS NULL OR btrim(value) = ''
 $$;
 
+-- The notifications the lab migrated (REFERENCE 1.7): to be sent, with a context, to someone.
+CREATE OR REPLACE FUNCTION synthetic.valid_notification(send boolean, context text, recipient integer)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT send AND coalesce(btrim(context), '') <> '' AND recipient IS NOT NULL
+$$;
+
+-- A notification context system_messages refuses: not JSON for jsonb (bad escapes, lone
+-- surrogates, Python reprs), or the JSON null while a template is named. The generator's
+-- clean shape {"key": 123} is recognised first, so that the costly parse runs on few rows.
+CREATE OR REPLACE FUNCTION synthetic.invalid_context(template_name text, context text)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN context ~ '^\{"[a-z_]+": [0-9]+\}$' THEN false
+                WHEN NOT synthetic.is_json(context) THEN true
+                ELSE jsonb_typeof(context::jsonb) = 'null' AND NOT synthetic.blank(template_name) END
+$$;
+
 -- Test and internal accounts (skip rule test_account of doctors).
 CREATE OR REPLACE FUNCTION synthetic.test_account(email text, first_name text, last_name text)
 RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
