@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -232,3 +233,84 @@ def test_soft_deleted_orders_lose_their_children_but_not_their_case(small: str) 
     assert outcomes.get("tasks missing_parent:orders", 0) > 0
     assert outcomes.get("files optional_parent_null:order_id", 0) > 0
     assert not any(key.startswith("case_files missing_parent") for key in outcomes if key)
+
+
+def test_every_table_of_the_inventory_is_filled_but_purchases(small: str) -> None:
+    """The 59 tables of REFERENCE 1.1 exist with rows; dispatch_purchase is empty, as in reality."""
+    with psycopg.connect(small) as conn:
+        counts = conn.execute("SELECT row_counts FROM synthetic.generation").fetchone()[0]
+        notifications, instructions = conn.execute(
+            "SELECT (SELECT count(*) FROM dispatch_notification),"
+            " (SELECT count(*) FROM dispatch_instruction)"
+        ).fetchone()
+    assert len(LEGACY_TABLES) == len(set(LEGACY_TABLES)) == 59
+    assert {t for t, n in counts.items() if n == 0} == {"dispatch_purchase"}
+    assert set(counts) == set(LEGACY_TABLES)
+    assert notifications == 51_025 and 150 <= notifications / instructions <= 250
+
+
+def test_system_messages_account_for_every_notification(small: str) -> None:
+    with psycopg.connect(small) as conn:
+        seen, migrated, skipped, quarantined = conn.execute(
+            "SELECT seen, migrated, skipped, quarantined FROM synthetic.expected_total"
+            " WHERE entity = 'system_messages'"
+        ).fetchone()
+        outside, total = conn.execute(
+            "SELECT count(*) FILTER (WHERE NOT (send AND coalesce(btrim(template_context), '')"
+            " <> '' AND recipient_id IS NOT NULL)), count(*) FROM dispatch_notification"
+        ).fetchone()
+        invalid = conn.execute(
+            "SELECT count(*) FROM synthetic.pathology p JOIN synthetic.expected_outcome o"
+            " ON o.entity = 'system_messages' AND o.legacy_id = p.legacy_id"
+            " WHERE p.class = 'invalid_context' AND o.reason = 'invalid_context'"
+        ).fetchone()[0]
+        owed = dict(
+            conn.execute(
+                "SELECT reason, count(*) FROM synthetic.expected_outcome"
+                " WHERE entity = 'system_messages' GROUP BY reason"
+            ).fetchall()
+        )
+    assert seen == total == migrated + skipped + quarantined
+    assert skipped == outside == owed["outside_valid_subset"]
+    assert invalid == owed["invalid_context"] == 8  # four classes, two each at this scale
+    assert owed.get("missing_parent:profiles", 0) >= 2
+
+
+def test_operations_resolve_their_case_or_are_quarantined(small: str) -> None:
+    """No default case: an operation without a route payment -> instruction -> patient waits."""
+    with psycopg.connect(small) as conn:
+        rows = conn.execute(
+            """
+            SELECT o.id, o.type, pt.id IS NOT NULL AS routed, e.outcome, e.detail
+            FROM dispatch_operation o
+            LEFT JOIN dispatch_payment p ON p.id = o.payment_id
+            LEFT JOIN dispatch_instruction i ON i.id = p.instruction_id
+            LEFT JOIN dispatch_patient pt ON pt.id = i.patient_id
+            LEFT JOIN synthetic.expected e ON e.entity = 'operations' AND e.legacy_id = o.id
+            """
+        ).fetchall()
+    unrouted = {detail for _, type_, routed, _, detail in rows if not routed and type_ in (1, 2)}
+    assert unrouted == {"missing_parent:cases"}
+    assert {detail for _, type_, _, _, detail in rows if type_ not in (1, 2)} == {"unknown_code"}
+    assert sum(1 for _, type_, _, _, _ in rows if type_ == 2) >= 2
+
+
+def test_junction_rows_name_their_first_missing_parent(small: str) -> None:
+    with psycopg.connect(small) as conn:
+        reasons = dict(
+            conn.execute(
+                "SELECT entity || ' ' || reason, count(*) FROM synthetic.expected_outcome"
+                " WHERE entity LIKE 'template_%' OR entity = 'role_permissions' GROUP BY 1"
+            ).fetchall()
+        )
+    assert reasons["template_products missing_parent:products"] == 73  # 44% of 166
+    assert reasons["role_permissions unknown_permission"] == 2
+    assert reasons["role_permissions missing_parent:roles"] == 2
+    assert reasons["template_view_groups missing_parent:teams"] >= 1
+    assert reasons["template_predecessors missing_parent:templates"] == 2
+
+
+def test_the_square_token_is_fake(small: str) -> None:
+    with psycopg.connect(small) as conn:
+        (token,) = conn.execute("SELECT access_token FROM dispatch_globalsetting").fetchone()
+    assert re.fullmatch(r"sq0atp-[0-9a-f]{32}", token)

@@ -283,7 +283,9 @@ def _narrowed(fk) -> sql.Composable:
     """The content-type condition of a generic reference (t is the referencing row)."""
     if fk.content_type is None:
         return sql.SQL("")
-    return sql.SQL(" AND t.target_type_id = {}").format(sql.Literal(fk.content_type))
+    return sql.SQL(" AND t.{} = {}").format(
+        sql.Identifier(fk.type_column), sql.Literal(fk.content_type)
+    )
 
 
 def _actual_orphans(conn: psycopg.Connection) -> set[tuple[str, str, int]]:

@@ -162,29 +162,53 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
 )
 
 
-def orphan_query(fk: ForeignKey) -> sql.Composed:
-    """SELECT the ids of the rows of `fk.table` whose `fk.column` points at no parent row."""
+def orphan_query(table: str, fks: list[ForeignKey]) -> sql.Composed:
+    """SELECT (id, column) of every orphan value of `table`'s references `fks`, in one pass
+    over the table: each parent is LEFT JOINed (alias p<i>) and only the rows where some
+    reference finds nothing are unpivoted (the big tables are read once, not once per column)."""
+    joins = sql.SQL(" ").join(
+        sql.SQL("LEFT JOIN {parent} AS {alias} ON {alias}.id = t.{column}{narrowed}").format(
+            parent=sql.Identifier(fk.parent),
+            alias=sql.Identifier(f"p{i}"),
+            column=sql.Identifier(fk.column),
+            narrowed=fk.narrowing(),
+        )
+        for i, fk in enumerate(fks)
+    )
+    orphans = [
+        sql.SQL("(t.{column} IS NOT NULL{narrowed} AND {alias}.id IS NULL)").format(
+            column=sql.Identifier(fk.column),
+            narrowed=fk.narrowing(),
+            alias=sql.Identifier(f"p{i}"),
+        )
+        for i, fk in enumerate(fks)
+    ]
+    details = sql.SQL(", ").join(
+        sql.SQL("CASE WHEN {orphan} THEN {column} END").format(
+            orphan=orphan, column=sql.Literal(fk.column)
+        )
+        for orphan, fk in zip(orphans, fks, strict=True)
+    )
     return sql.SQL(
-        "SELECT t.id FROM {table} AS t WHERE t.{column} IS NOT NULL{narrowed}"
-        " AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p.id = t.{column})"
+        "SELECT id, detail FROM (SELECT t.id, unnest(ARRAY[{details}]) AS detail"
+        " FROM {table} AS t {joins} WHERE {any}) AS o WHERE detail IS NOT NULL"
     ).format(
-        table=sql.Identifier(fk.table),
-        column=sql.Identifier(fk.column),
-        parent=sql.Identifier(fk.parent),
-        narrowed=fk.narrowing(),
+        details=details,
+        table=sql.Identifier(table),
+        joins=joins,
+        any=sql.SQL(" OR ").join(orphans),
     )
 
 
 def record_orphans(conn: psycopg.Connection) -> None:
     """Add one synthetic.pathology row (class 'orphan', detail = column) per orphan value."""
+    by_table: dict[str, list[ForeignKey]] = {}
     for fk in FOREIGN_KEYS:
+        by_table.setdefault(fk.table, []).append(fk)
+    for table, fks in by_table.items():
         conn.execute(
             sql.SQL(
                 "INSERT INTO synthetic.pathology (source_table, legacy_id, class, detail)"
-                " SELECT {table}, id, 'orphan', {column} FROM ({orphans}) AS o"
-            ).format(
-                table=sql.Literal(fk.table),
-                column=sql.Literal(fk.column),
-                orphans=orphan_query(fk),
-            )
+                " SELECT {table}, id, 'orphan', detail FROM ({orphans}) AS o"
+            ).format(table=sql.Literal(table), orphans=orphan_query(table, fks))
         )

@@ -93,6 +93,10 @@ def generate(conn: psycopg.Connection, *, scale: float, seed: int) -> Generation
         # Plans are costed before the scratch tables have statistics; JIT compilation would
         # then cost more than the queries it compiles.
         conn.execute("SET LOCAL jit = off")
+        # Millions of rows are ranked, hashed and indexed in one transaction: sorts and hashes
+        # that fit in memory instead of spilling to disk (the defaults are sized for OLTP).
+        conn.execute("SET LOCAL work_mem = '256MB'")
+        conn.execute("SET LOCAL maintenance_work_mem = '1GB'")
         create_seeded_functions(conn, seed, params)
         _empty(conn)
         for step in GENERATION_STEPS:
