@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 
 from ferry.brius.legacy import generate, install_schema
-from ferry.brius.legacy.foreign_keys import FOREIGN_KEYS
+from ferry.brius.legacy.foreign_keys import FOREIGN_KEYS, ForeignKey
 from ferry.brius.legacy.volumes import RATES
 from tests.conftest import create_database, drop_database
 
@@ -61,6 +61,15 @@ def _excess(distinct: str, condition: str) -> str:
         f"SELECT count(*) - count(DISTINCT {distinct}), {CANDIDATES}"
         f" FROM auth_user u WHERE {CANDIDATE} AND {condition}"
     )
+
+
+VALID_NOTIFICATION = (
+    "send AND coalesce(btrim(template_context), '') <> '' AND recipient_id IS NOT NULL"
+)
+
+
+def _valid_notifications(condition: str) -> str:
+    return _where(f"dispatch_notification WHERE {VALID_NOTIFICATION}", condition)
 
 
 DOCTOR_AUTHORED = f"author_id IN (SELECT u.id FROM auth_user u WHERE {CANDIDATE})"
@@ -181,6 +190,42 @@ MEASURES: dict[str, str] = {
         "offer_id IN (SELECT id FROM dispatch_offer WHERE doctor_id IS NULL"
         f" OR doctor_id NOT IN {MIGRATABLE_DOCTOR})",
     ),
+    "notification_outside_valid": _where("dispatch_notification", f"NOT ({VALID_NOTIFICATION})"),
+    "malformed_escape_context": _valid_notifications(r"""template_context ~ '\\[^"\\/bfnrtu]'"""),
+    "null_context_with_template": _valid_notifications(
+        "btrim(template_context) = 'null' AND btrim(template_name) <> ''"
+    ),
+    "invalid_unicode_context": _valid_notifications(
+        r"template_context ~* '\\ud[89a-f][0-9a-f]{2}'"
+    ),
+    "self_reference_context": _valid_notifications("template_context LIKE '%{...}%'"),
+    "orphan_notification_recipient": _valid_notifications(
+        "recipient_id NOT IN (SELECT id FROM auth_user)"
+    ),
+    "orphan_notification_order": _valid_notifications(
+        "item_type_id = 9 AND item_id NOT IN (SELECT id FROM dispatch_instruction)"
+    ),
+    "orphan_role_permission_permission": _missing(
+        "dispatch_role_permissions", "permission_id", "auth_permission"
+    ),
+    "orphan_role_permission_role": _missing(
+        "dispatch_role_permissions", "role_id", "dispatch_role"
+    ),
+    "template_product_not_migrated": _where(
+        "dispatch_template_products", f"product_id IN {LOST_PRODUCT}"
+    ),
+    "orphan_template_junction": _where(
+        "dispatch_template_view_roles",
+        "template_id NOT IN (SELECT id FROM dispatch_template)"
+        " OR role_id NOT IN (SELECT id FROM dispatch_role)",
+    ),
+    "refund_operation": _where("dispatch_operation", "type = 2"),
+    "unknown_operation_type": _where("dispatch_operation", "type NOT IN (1, 2)"),
+    "null_operation_payment": _where("dispatch_operation", "payment_id IS NULL"),
+    "orphan_operation_payment": _missing("dispatch_operation", "payment_id", "dispatch_payment"),
+    "ware_product_not_migrated": _where("dispatch_ware", f"product_id IN {LOST_PRODUCT}"),
+    "null_ware_storage": _where("dispatch_ware", "storage_id IS NULL"),
+    "orphan_action_user": _missing("dispatch_action", "user_id", "auth_user"),
 }
 
 # knob -> (table, column) of JSON held in text: measured with Python's own parser.
@@ -189,6 +234,7 @@ JSON_MEASURES = {
     "invalid_json_exports": ("dispatch_instruction", "exports"),
     "invalid_json_parameters": ("dispatch_file", "parameters"),
     "invalid_json_installments": ("dispatch_payment", "installments"),
+    "invalid_json_action_data": ("dispatch_action", "data"),
 }
 
 
@@ -247,10 +293,13 @@ def test_malformed_json_rate(tenth: str, knob: str) -> None:
     _assert_near(knob, broken, len(values))
 
 
-def _orphans(
-    conn: psycopg.Connection, table: str, column: str, parent: str, kind: int | None
-) -> set[int]:
-    narrowed = sql.SQL(" AND t.target_type_id = {}").format(kind) if kind else sql.SQL("")
+def _orphans(conn: psycopg.Connection, fk: ForeignKey) -> set[int]:
+    table, column, parent = fk.table, fk.column, fk.parent
+    narrowed = (
+        sql.SQL(" AND t.{} = {}").format(sql.Identifier(fk.type_column), fk.content_type)
+        if fk.content_type
+        else sql.SQL("")
+    )
     query = sql.SQL(
         "SELECT t.id FROM {t} t LEFT JOIN {p} p ON p.id = t.{c}"
         " WHERE t.{c} IS NOT NULL AND p.id IS NULL{n}"
@@ -265,9 +314,7 @@ def test_orphans_are_exactly_those_the_ground_truth_lists(tenth: str) -> None:
         found: dict[tuple[str, str], set[int]] = {}
         for fk in FOREIGN_KEYS:
             key = (fk.table, fk.column)
-            found.setdefault(key, set()).update(
-                _orphans(conn, fk.table, fk.column, fk.parent, fk.content_type)
-            )
+            found.setdefault(key, set()).update(_orphans(conn, fk))
         listed: dict[tuple[str, str], set[int]] = {}
         for table, column, legacy_id in conn.execute(
             "SELECT source_table, detail, legacy_id FROM synthetic.pathology WHERE class = 'orphan'"

@@ -94,3 +94,28 @@ def test_name_pools_cannot_look_like_test_accounts() -> None:
 
 def test_truth_steps_exist() -> None:
     assert all(SQL.joinpath(step).is_file() for step in TRUTH_STEPS)
+
+
+def test_the_rest_of_the_inventory_scales_with_floors() -> None:
+    one, tiny = Volumes.at(1.0), Volumes.at(0.0001)
+    assert (one.notifications, one.operations, one.wares, one.actions) == (
+        5_102_536,
+        3_522,
+        16_552,
+        23_000,
+    )
+    assert (tiny.notifications, tiny.operations, tiny.wares, tiny.actions) == (20_000, 50, 200, 200)
+    assert 200 <= one.notifications / one.instructions <= 240  # about 219 per instruction
+    assert 0.2 <= one.operations / one.payments <= 0.24
+
+
+def test_malformed_contexts_keep_the_seed_proportions() -> None:
+    """18 : 12 : 6 : 4 in the 2,039,588 valid notifications; two of each at a small scale."""
+    knobs = (
+        "malformed_escape_context",
+        "null_context_with_template",
+        "invalid_unicode_context",
+        "self_reference_context",
+    )
+    assert [quota(k, 2_039_588) for k in knobs] == [18, 12, 6, 4]
+    assert [quota(k, 102_000) for k in knobs] == [2, 2, 2, 2]
