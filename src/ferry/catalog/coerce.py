@@ -158,8 +158,20 @@ def _holds_unstorable(value: Any) -> bool:
     return False
 
 
+# What could make a document Python parses unstorable in jsonb: an escape (a lone surrogate or
+# NUL may hide in one), a raw NUL or surrogate, NaN/Infinity, or a number long enough to leave
+# numeric's range. A document without any of them needs only Python's (C) parser.
+_NEEDS_CAREFUL_PARSE = re.compile(r"\\u|[\x00\ud800-\udfff]|NaN|Infinity|\d{300}|[eE][+-]?\d{4}")
+
+
 def _jsonb_storable(text: str) -> bool:
     """Whether PostgreSQL's jsonb accepts `text` as it is (Python's parser is more lenient)."""
+    if _NEEDS_CAREFUL_PARSE.search(text) is None:
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            return False
+        return True
     try:
         parsed = json.loads(
             text,

@@ -48,13 +48,33 @@ def _skip_case(entity: Entity) -> sql.Composable:
     return sql.SQL("CASE {} END").format(whens)
 
 
-def _from_where(entity: Entity) -> sql.Composable:
+# The name of the skip rule a row meets (NULL: none), computed once per row in a lateral
+# subquery so that the values of a skipped row are never computed nor sent.
+SKIPPED_BY = sql.Identifier("ferry_skip", "rule")
+
+
+def _from_where(entity: Entity, *, skip: bool = False) -> sql.Composable:
     source = entity.source
     parts = [sql.SQL("FROM {}").format(sql.SQL(source.relation))]
     if source.joins:
         parts.append(sql.SQL(source.joins))
+    if skip and entity.skip_rules:
+        parts.append(
+            sql.SQL("CROSS JOIN LATERAL (SELECT {} AS rule) AS ferry_skip").format(
+                _skip_case(entity)
+            )
+        )
     parts.append(sql.SQL("WHERE ({})").format(sql.SQL(source.where or "true")))
     return sql.SQL(" ").join(parts)
+
+
+def _unless_skipped(entity: Entity, expr: str, cast: str = "") -> sql.Composable:
+    """`(expr)` with an optional cast, NULL for a skipped row: a skipped row carries its key
+    and its rule only (notifications skip 60% of 5M rows, whose contexts need not travel)."""
+    value = sql.SQL("({}){}").format(sql.SQL(expr), sql.SQL(cast))
+    if not entity.skip_rules:
+        return value
+    return sql.SQL("CASE WHEN {} IS NULL THEN {} END").format(SKIPPED_BY, value)
 
 
 def select_batch(
@@ -69,12 +89,14 @@ def select_batch(
     source = entity.source
     items = [
         sql.SQL("({})::bigint").format(sql.SQL(source.key)),
-        _skip_case(entity),
-        sql.SQL("({})::text").format(sql.SQL(entity.dedup_key)) if entity.dedup_key else sql.NULL,
-        *(sql.SQL("({})::bigint").format(sql.SQL(p.expr)) for p in entity.parents),
-        *(sql.SQL("({})").format(sql.SQL(c.expr)) for c in entity.columns),
+        SKIPPED_BY if entity.skip_rules else sql.SQL("NULL::text"),
+        _unless_skipped(entity, entity.dedup_key, "::text") if entity.dedup_key else sql.NULL,
+        *(_unless_skipped(entity, p.expr, "::bigint") for p in entity.parents),
+        *(_unless_skipped(entity, c.expr) for c in entity.columns),
     ]
-    query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), _from_where(entity))
+    query = sql.SQL("SELECT {} {}").format(
+        sql.SQL(", ").join(items), _from_where(entity, skip=True)
+    )
     if after is not None:
         query += sql.SQL(" AND ({}) > {}").format(sql.SQL(source.key), sql.Literal(after))
     if last is not None:
