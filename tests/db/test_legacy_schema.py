@@ -32,7 +32,7 @@ def test_schema_installs_twice_with_every_legacy_table(new_database: str) -> Non
             )
         }
     assert set(LEGACY_TABLES) <= set(tables)
-    assert not {"dispatch_doctor", "dispatch_notification", "dispatch_case"} & set(tables)
+    assert not {"dispatch_doctor", "dispatch_case"} & set(tables)
     assert {
         "pathology",
         "expected_outcome",
