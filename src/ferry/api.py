@@ -6,6 +6,7 @@ leave as FerryError subclasses with one sentence.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -144,14 +145,22 @@ def plan(settings: Settings, target: str) -> Plan:
     return make_plan(load(settings), target)
 
 
-def _run_options(settings: Settings, *, dry_run: bool = False, restart: bool = False) -> RunOptions:
-    """The options every run takes from the settings (batch size, workers, retry policy)."""
+def _run_options(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    restart: bool = False,
+    stop: threading.Event | None = None,
+) -> RunOptions:
+    """The options every run takes from the settings (batch size, workers, retry policy);
+    `stop`, once set (by Ctrl-C), ends the run after each worker's current batch."""
     return RunOptions(
         settings.batch_size,
         dry_run=dry_run,
         restart=restart,
         workers=settings.workers,
         retry=RetryPolicy(settings.retry_attempts, settings.retry_backoff),
+        stop=stop or threading.Event(),
     )
 
 
@@ -162,11 +171,12 @@ def migrate(
     dry_run: bool = False,
     restart: bool = False,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Migrate an entity or workflow with its dependencies; resumes whatever is unfinished."""
     catalogue = load(settings)
     phases = make_plan(catalogue, target).phases
-    options = _run_options(settings, dry_run=dry_run, restart=restart)
+    options = _run_options(settings, dry_run=dry_run, restart=restart, stop=stop)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_migrate(
             session,
@@ -201,11 +211,12 @@ def rollback(
     include_preexisting: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Delete what ferry wrote for an entity, a workflow or `all`, children first."""
     catalogue = load(settings)
     names = list(catalogue.entities) if target == "all" else catalogue.resolve(target)
-    options = _run_options(settings, dry_run=dry_run)
+    options = _run_options(settings, dry_run=dry_run, stop=stop)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_rollback(
             session,
@@ -219,7 +230,13 @@ def rollback(
         )
 
 
-def validate(settings: Settings, target: str, *, progress: Progress | None = None) -> RunResult:
+def validate(
+    settings: Settings,
+    target: str,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> RunResult:
     """Validate an entity, a workflow (with its dependencies) or `final` (everything)."""
     catalogue = load(settings)
     if target == "final":
@@ -234,7 +251,7 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
             catalogue,
             phases,
             target,
-            options=_run_options(settings),
+            options=_run_options(settings, stop=stop),
             progress=progress or SilentProgress(),
         )
 
@@ -246,6 +263,7 @@ def sync(
     propagate_deletes: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Carry over what changed in the source since the migration: new rows, rows to reload
     (quarantined, skipped, never seen), changed rows; rows gone from the source are counted,
@@ -259,7 +277,7 @@ def sync(
             phases,
             target,
             propagate=propagate_deletes,
-            options=_run_options(settings, dry_run=dry_run),
+            options=_run_options(settings, dry_run=dry_run, stop=stop),
             progress=progress or SilentProgress(),
         )
 
@@ -292,7 +310,11 @@ def quarantine_values(
 
 
 def quarantine_retry(
-    settings: Settings, entity: str, *, progress: Progress | None = None
+    settings: Settings,
+    entity: str,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Load an entity's open quarantine entries again (after a fix in the source or the
     catalogue); rows that now pass leave quarantine."""
@@ -303,7 +325,7 @@ def quarantine_retry(
             session,
             catalogue,
             entity,
-            options=_run_options(settings),
+            options=_run_options(settings, stop=stop),
             progress=progress or SilentProgress(),
         )
 

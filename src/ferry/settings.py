@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="Attempts at a unit of work (a batch, an entity's bookkeeping) whose "
         "connection failed transiently before the run stops (1: no retry).",
     )
+    progress_interval: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds between progress lines for entities still going, when stderr "
+        "is not a terminal (a CI log, a file).",
+    )
     retry_backoff: float = Field(
         default=0.5,
         ge=0,

@@ -19,7 +19,7 @@ from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
 from ferry.db.urls import redact
-from ferry.errors import ExitCode, FerryError
+from ferry.errors import ExitCode, FerryError, Interrupted
 from ferry.settings import load_settings
 
 app = typer.Typer(
@@ -71,6 +71,10 @@ def main_options(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of errors (without secrets).")
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="Print tables at their full width, every column (no fitting)."),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -80,6 +84,7 @@ def main_options(
 ) -> None:
     """Global options; settings are resolved lazily so that `--help` never needs them."""
     state.debug = debug
+    state.wide = wide
     state.settings_loader = lambda: load_settings(
         env_file=env_file,
         source_url=source_url,
@@ -145,4 +150,5 @@ def _interrupted(exc: BaseException) -> bool:
 def _report(exc: BaseException, sentence: str) -> None:
     if state.debug:
         err_console.print(debug_report(exc), markup=False, highlight=False, soft_wrap=True)
-    err_console.print(f"error: {redact(sentence)}", markup=False, highlight=False, soft_wrap=True)
+    label = "" if isinstance(exc, Interrupted) else "error: "  # its sentence says what it is
+    err_console.print(f"{label}{redact(sentence)}", markup=False, highlight=False, soft_wrap=True)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
 from ferry.engine.executor import EntityResult, RetryPolicy, RunContext, migrate_entity
 from ferry.engine.session import RunSession
-from ferry.errors import FerryError
+from ferry.errors import FerryError, Interrupted
 from ferry.progress import Progress
 from ferry.runlog import LoggedProgress, RunLog, log_path, logs_directory
 from ferry.state import control
@@ -43,6 +44,7 @@ class RunResult:
     dry_run: bool
     entities: list[EntityResult] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C stopped it before every entity was done
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class RunOptions:
     restart: bool = False
     workers: int = 1
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    stop: threading.Event = field(default_factory=threading.Event)  # set by Ctrl-C
 
 
 def catalogue_fingerprint(catalogue: Catalogue, name: str) -> str:
@@ -106,10 +109,12 @@ def run_plan(
                 progress=LoggedProgress(progress, log),
                 log=log,
             )
+            if result.interrupted:
+                failures.insert(0, _interrupted(run_id))
             _finish(session, run_id, failures)
             log.event(
                 "run_finished",
-                status="failed" if failures else "completed",
+                status=_run_status(failures),
                 seconds=round(time.monotonic() - started, 3),
                 **(_error_fields(failures[0]) if failures else {}),
             )
@@ -130,6 +135,19 @@ def run_plan(
             first.args = (f"{str(first).rstrip('.')}; not started because of it: {blocked}.",)
         raise first
     return result
+
+
+def _interrupted(run_id: int) -> Interrupted:
+    return Interrupted(
+        f"interrupted: run {run_id} stopped after each worker's current batch; every committed "
+        "batch is kept, and running the same command again resumes."
+    )
+
+
+def _run_status(failures: list[FerryError]) -> str:
+    if not failures:
+        return "completed"
+    return "interrupted" if isinstance(failures[0], Interrupted) else "failed"
 
 
 def _start_run(session: RunSession, operation: str, target: str, options: RunOptions) -> int:
@@ -179,9 +197,15 @@ def _run_phases(
             options.workers,
             options.retry,
             log,
+            options.stop,
         )
         try:
+            if options.stop.is_set():  # asked to stop before this entity began
+                raise Interrupted(f"{name} was not started")
             outcome = work(ctx, name)
+        except Interrupted as exc:
+            log.event("entity_interrupted", entity=name)
+            return exc
         except FerryError as exc:
             log.event("entity_failed", entity=name, **_error_fields(exc))
             return exc
@@ -189,6 +213,9 @@ def _run_phases(
         return outcome
 
     for phase in phases:
+        if options.stop.is_set():
+            result.interrupted = True
+            break
         runnable = [name for name in phase if not failed & blockers(name)]
         for name in phase:
             if name not in runnable:
@@ -197,7 +224,11 @@ def _run_phases(
                 log.event("entity_blocked", entity=name)
         outcomes = _run_phase(session, run_id, runnable, attempt, options)
         for name, outcome in zip(runnable, outcomes, strict=True):
-            if isinstance(outcome, FerryError):
+            if isinstance(outcome, Interrupted):  # its summary stays open: the next run resumes
+                result.interrupted = True
+                result.entities.append(EntityResult(name, status="interrupted"))
+                progress.entity_finished(name, "interrupted")
+            elif isinstance(outcome, FerryError):
                 failures.append(outcome)
                 failed.add(name)
                 result.entities.append(EntityResult(name, status="failed"))
@@ -347,7 +378,7 @@ def _finish(session: RunSession, run_id: int, failures: list[FerryError]) -> Non
         _best_effort(
             session,
             lambda target: control.finish_run(
-                target, run_id, "failed", type(first).__name__, first.sentence
+                target, run_id, _run_status(failures), type(first).__name__, first.sentence
             ),
         )
     else:
