@@ -67,4 +67,3 @@ def test_ctrl_c_stops_within_seconds_and_a_plain_rerun_completes(
         clean["FERRY_TARGET_URL"], tables
     )
     assert_accounting_holds(tmp_path, interrupted, list(CATALOGUE.entities))
-

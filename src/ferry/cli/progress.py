@@ -76,15 +76,21 @@ class LineProgress:
         self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
     ) -> None:
         with self._lock:
-            tally = self._tallies[entity]
+            tally = self._tallies.get(entity)
+            if tally is None:  # a sync's reloads after the entity's lines: its table counts them
+                return
             tally.done += processed
             tally.quarantined += quarantined
 
     def entity_finished(self, entity: str, status: str) -> None:
         with self._lock:
             tally = self._tallies.pop(entity, None)
-        if tally is None:
-            self._line(f"{entity}: {status}")
+        if tally is None or not tally.done:
+            self._line(
+                f"{entity}: {status}, nothing to do"
+                if status == "completed"
+                else f"{entity}: {status}"
+            )
             return
         seconds = time.monotonic() - tally.started
         held = f", {count(tally.quarantined)} quarantined" if tally.quarantined else ""
@@ -150,6 +156,8 @@ class BarProgress:
     def batch_done(
         self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
     ) -> None:
+        if entity not in self._tasks:  # a sync reports work on entities it did not start
+            self.entity_started(entity, 0)
         tally = self._tallies[entity]
         tally.done += processed
         tally.quarantined += quarantined
