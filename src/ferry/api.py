@@ -33,7 +33,8 @@ from ferry.report.model import Report, gather
 from ferry.rollback import run_rollback
 from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
-from ferry.state.schema import ensure_state_schema
+from ferry.state import control
+from ferry.state.schema import current_version, ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses, source_counts
 from ferry.sync.runner import run_sync
 from ferry.validate.runner import run_validate
@@ -331,21 +332,26 @@ def quarantine_retry(
 
 
 def run_log(settings: Settings, run: int | None = None) -> Path:
-    """The event log of run `run` of the configured target (default: its latest logged run)."""
-    directory = logs_directory(settings.state_dir, resolve_endpoints(settings).target)
-    runs = logged_runs(directory)
+    """The event log of run `run` of the configured target database (default: its latest
+    logged run); only this database's logs, not those of another that had its name."""
+    with open_database(settings, "target", "finding the run logs") as conn:
+        directory = logs_directory(settings.state_dir, conn)
+        recorded = control.run_ids(conn) if current_version(conn) > 0 else []
+    runs = [r for r in logged_runs(directory) if r in recorded]
+    if run is not None and run not in recorded:
+        latest = f"its runs go up to {recorded[-1]}" if recorded else "it has no runs yet"
+        raise StateError(f"Run {run} is not recorded in this target database ({latest}).")
     if not runs:
         raise StateError(
-            f"No run of this target has a log in {directory} yet; every migrate, validate, "
-            "rollback, sync or retry writes one there."
+            f"No run of this target database has a log in {directory} yet; every migrate, "
+            "validate, rollback, sync or retry writes one there."
         )
     if run is None:
         return log_path(directory, runs[-1])
     if run not in runs:
-        recent = ", ".join(str(r) for r in runs[-5:])
         raise StateError(
-            f"Run {run} has no log in {directory} (the latest logged runs are {recent}); "
-            "was it run with another state directory?"
+            f"Run {run} has no log in {directory} (the latest logged runs are "
+            f"{', '.join(str(r) for r in runs[-5:])}); was it run with another state directory?"
         )
     return log_path(directory, run)
 

@@ -25,7 +25,13 @@ import psycopg
 from ferry import __version__
 from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
-from ferry.engine.executor import EntityResult, RetryPolicy, RunContext, migrate_entity
+from ferry.engine.executor import (
+    EntityResult,
+    RetryPolicy,
+    RunContext,
+    migrate_entity,
+    on_database,
+)
 from ferry.engine.session import RunSession
 from ferry.errors import FerryError, Interrupted
 from ferry.progress import Progress
@@ -93,7 +99,7 @@ def run_plan(
     everything = target_conn.transaction(force_rollback=True) if options.dry_run else nullcontext()
     with everything:
         run_id = _start_run(session, operation, target, options)
-        log = _open_log(session, run_id, progress)
+        log = _open_log(session, run_id, options.dry_run, progress)
         _log_start(log, operation, target, options)
         started = time.monotonic()
         try:
@@ -253,9 +259,13 @@ def _log_start(log: RunLog, operation: str, target: str, options: RunOptions) ->
     )
 
 
-def _open_log(session: RunSession, run_id: int, progress: Progress) -> RunLog:
-    directory = logs_directory(session.settings.state_dir, session.endpoints.target)
-    log = RunLog(log_path(directory, run_id), run_id)
+def _open_log(session: RunSession, run_id: int, dry_run: bool, progress: Progress) -> RunLog:
+    directory = on_database(
+        "target",
+        "finding the run logs",
+        lambda: logs_directory(session.settings.state_dir, session.target()),
+    )
+    log = RunLog(log_path(directory, run_id, dry_run=dry_run), run_id)
     if log.failure:
         progress.message(
             f"The run log could not be written in {directory} ({log.failure}); the run goes on, "
