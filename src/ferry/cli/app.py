@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from ferry import __version__, api
 from ferry.cli import embedded, logs, migration, quarantine, report, sync, worlds
+from ferry.cli.boundary import HELP_OPTIONS, WholeHelpGroup, run, usage_sentence
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
@@ -30,6 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=False,
+    cls=WholeHelpGroup,
+    context_settings=HELP_OPTIONS,
 )
 app.add_typer(embedded.app, name="embedded")
 app.add_typer(worlds.legacy_app, name="legacy")
@@ -51,22 +55,32 @@ def _version(value: bool) -> None:
 def main_options(
     source_url: Annotated[
         str | None,
-        typer.Option(help="URL of the legacy (source) database; overrides FERRY_SOURCE_URL."),
+        typer.Option(
+            metavar="URL", help="URL of the legacy (source) database; overrides FERRY_SOURCE_URL."
+        ),
     ] = None,
     target_url: Annotated[
         str | None,
-        typer.Option(help="URL of the target database; overrides FERRY_TARGET_URL."),
+        typer.Option(metavar="URL", help="URL of the target database; overrides FERRY_TARGET_URL."),
     ] = None,
     state_dir: Annotated[
         Path | None,
-        typer.Option(help="Directory for ferry's logs, reports and embedded PostgreSQL."),
+        typer.Option(
+            metavar="DIR", help="Directory for ferry's logs, reports and embedded PostgreSQL."
+        ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Parallel workers (default: the machine's cores).")
+        int | None,
+        typer.Option(metavar="N", help="Parallel workers (default: the machine's cores)."),
     ] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Rows per batch.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(metavar="ROWS", help="Rows per batch (default: 10,000).")
+    ] = None,
     env_file: Annotated[
-        Path | None, typer.Option(help="Read settings from this file instead of ./.env.")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Read settings from this file instead of ./.env (it must exist)."
+        ),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of errors (without secrets).")
@@ -116,16 +130,21 @@ def check() -> None:
 def main() -> None:
     """Console-script entry point: run the app inside the error boundary."""
     try:
-        app()
-    except FerryError as exc:
-        _report(exc, exc.sentence)
-        sys.exit(int(exc.exit_code))
-    except SystemExit as exc:
-        if _interrupted(exc):  # Typer turns Ctrl-C into a silent exit 130: say what it means
+        code = run(app, sys.argv[1:])
+        if code == ExitCode.INTERRUPTED:  # Ctrl-C outside a run: say what it means
             err_console.print(
                 "interrupted: committed batches are kept; run the command again to resume."
             )
-        raise
+        sys.exit(code)
+    except NoArgsIsHelpError as exc:  # `ferry` alone: its help
+        out_console.print(exc.format_message(), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(0)
+    except UsageError as exc:
+        _report(exc, usage_sentence(exc))
+        sys.exit(int(ExitCode.USAGE))
+    except FerryError as exc:
+        _report(exc, exc.sentence)
+        sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:  # outside a command (while Typer parses)
         sys.exit(130)
     except Exception as exc:
@@ -135,16 +154,6 @@ def main() -> None:
             "Run again with --debug for the traceback.",
         )
         sys.exit(int(ExitCode.INTERNAL))
-
-
-def _interrupted(exc: BaseException) -> bool:
-    """Whether a KeyboardInterrupt is among the causes of `exc`."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _report(exc: BaseException, sentence: str) -> None:

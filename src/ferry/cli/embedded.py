@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 
 from ferry import api
+from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import out_console
 from ferry.cli.context import state
 
 app = typer.Typer(
+    cls=WholeHelpGroup,
     help="Manage the embedded PostgreSQL used when no database URL is configured.",
     no_args_is_help=True,
 )

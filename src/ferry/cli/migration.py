@@ -48,9 +48,6 @@ def plan(target: TargetArgument, as_json: JsonOption = False) -> None:
 
 def migrate(
     target: TargetArgument,
-    batch_size: Annotated[
-        int | None, typer.Option(min=1, help="Rows per batch (default: settings).")
-    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Run the same path, write nothing, report counts.")
     ] = False,
@@ -64,6 +61,7 @@ def migrate(
         list[str] | None,
         typer.Option(
             "--no-skip",
+            metavar="RULE",
             help="Switch a skip rule off (`rule` or `entity:rule`); repeatable. Rows already "
             "skipped are reconsidered with --restart.",
         ),
@@ -71,8 +69,6 @@ def migrate(
 ) -> None:
     """Migrate an entity or workflow, dependencies first; resumes where the last run stopped."""
     settings = state.settings()
-    if batch_size is not None:
-        settings = settings.model_copy(update={"batch_size": batch_size})
     if no_skip:
         off = [*settings.skip_rules_off, *no_skip]
         settings = settings.model_copy(update={"skip_rules_off": off})

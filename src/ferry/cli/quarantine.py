@@ -7,12 +7,14 @@ from typing import Annotated
 import typer
 
 from ferry import api
+from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.interrupt import watched_run
 from ferry.cli.tables import Col, FitTable, count
 
 quarantine_app = typer.Typer(
+    cls=WholeHelpGroup,
     help="Rows held back: counts by reason, their legacy ids, and retrying after a fix.",
     no_args_is_help=True,
 )

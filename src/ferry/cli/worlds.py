@@ -12,12 +12,17 @@ import typer
 
 from ferry import api
 from ferry.brius import legacy
+from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import out_console
 from ferry.cli.context import state
 from ferry.cli.tables import Col, FitTable, count
 
-legacy_app = typer.Typer(help="Build the synthetic legacy (source) database.", no_args_is_help=True)
-target_app = typer.Typer(help="Build the target (Supabase) schema.", no_args_is_help=True)
+legacy_app = typer.Typer(
+    cls=WholeHelpGroup, help="Build the synthetic legacy (source) database.", no_args_is_help=True
+)
+target_app = typer.Typer(
+    cls=WholeHelpGroup, help="Build the target (Supabase) schema.", no_args_is_help=True
+)
 
 
 @legacy_app.command("create")
