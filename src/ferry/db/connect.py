@@ -48,7 +48,7 @@ def connect(
             options=session_options(settings),
         )
     except psycopg.Error as exc:
-        raise connect_failure(exc, side, conninfo) from None
+        raise connect_failure(exc, side, conninfo, settings.origin(f"{side}_url")) from None
     # A refused privilege is reported later without the role's name: remember who we are.
     remember_role(side, conn.info.user)
     return conn
