@@ -155,6 +155,13 @@ def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseErr
             transient=False,
             sqlstate=sqlstate,
         )
+    if sqlstate == "25006":
+        return cls(
+            f"The {side} database refused a write while {action}: the session is read-only "
+            "(a read-only role, a standby, or default_transaction_read_only); connect to the "
+            f"primary with a role that may write there.",
+            sqlstate=sqlstate,
+        )
     if sqlstate is None:
         return cls(
             f"The connection to the {side} database was lost while {action}.",
