@@ -19,13 +19,13 @@ from ferry import quarantine
 from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
 from ferry.db.connect import Side, connect
-from ferry.db.embedded import EmbeddedStatus
+from ferry.db.embedded import EMBEDDED_DATABASES, EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
 from ferry.engine.executor import RetryPolicy
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
-from ferry.errors import StateError
+from ferry.errors import StateError, UsageError
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
@@ -68,6 +68,18 @@ def embedded_start(settings: Settings) -> EmbeddedStatus:
     server = embedded_server(settings).start()
     server.ensure_databases()
     return server.status()
+
+
+def embedded_url(settings: Settings, database: str) -> str:
+    """The URL of one of the embedded server's databases (it has no password)."""
+    if database not in EMBEDDED_DATABASES:
+        raise UsageError(
+            f"The embedded server has no database {database!r}; it has "
+            f"{' and '.join(EMBEDDED_DATABASES)}."
+        )
+    server = embedded_server(settings).start()
+    server.ensure_databases()
+    return server.url(database)
 
 
 def embedded_stop(settings: Settings) -> bool:
@@ -297,6 +309,14 @@ def quarantine_entries(
     """The first open entries of an entity (legacy ids, reasons, messages; no values)."""
     load(settings).resolve_entity(entity)
     with open_database(settings, "target", "reading the quarantine") as conn:
+        if reason is not None:
+            held = sorted({r.reason for r in quarantine.counts_by_reason(conn, entity)})
+            if reason not in held:
+                listed = ", ".join(held) if held else "none: nothing of it is held"
+                raise UsageError(
+                    f"{entity} has no open quarantine entries with reason {reason!r} "
+                    f"(its reasons: {listed})."
+                )
         return quarantine.entries(conn, entity, reason, limit)
 
 

@@ -20,6 +20,7 @@ from ferry.cli.boundary import HELP_OPTIONS, WholeHelpGroup, run, usage_sentence
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
+from ferry.cli.documents import JsonOption, print_json
 from ferry.db.urls import redact
 from ferry.errors import ExitCode, FerryError, Interrupted
 from ferry.settings import load_settings
@@ -110,17 +111,24 @@ def main_options(
 
 
 @app.command()
-def config() -> None:
+def config(as_json: JsonOption = False) -> None:
     """Print the effective settings (passwords redacted) and where each database is."""
-    settings = state.settings()
-    for name, value in api.show_config(settings).items():
+    shown = api.show_config(state.settings())
+    if as_json:
+        print_json(shown)
+        return
+    for name, value in shown.items():
         out_console.print(f"{name:18} {value}")
 
 
 @app.command()
-def check() -> None:
+def check(as_json: JsonOption = False) -> None:
     """Connect to the source and target databases and report server, database and user."""
-    for result in api.check_connections(state.settings()):
+    results = api.check_connections(state.settings())
+    if as_json:
+        print_json({"connections": results})
+        return
+    for result in results:
         out_console.print(
             f"{result.side:7} ok  database {result.database}  user {result.user}  "
             f"PostgreSQL {result.server_version}"

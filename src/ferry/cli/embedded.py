@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ferry import api
@@ -40,3 +42,14 @@ def stop() -> None:
         out_console.print("stopped")
     else:
         out_console.print("was not running")
+
+
+@app.command()
+def url(
+    database: Annotated[
+        str, typer.Argument(help="legacy (the source) or target (the default).")
+    ] = "target",
+) -> None:
+    """Print the URL of an embedded database (starting the server if needed), for psql:
+    `psql "$(ferry embedded url legacy)"`."""
+    out_console.print(api.embedded_url(state.settings(), database), markup=False, highlight=False)

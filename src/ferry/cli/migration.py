@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ import typer
 from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
+from ferry.cli.documents import JsonOption, print_json, run_document
 from ferry.cli.interrupt import watched_run
 from ferry.cli.tables import Col, FitTable, count
 from ferry.engine.runner import RunResult
@@ -18,7 +18,6 @@ from ferry.errors import ValidationFailed
 TargetArgument = Annotated[
     str, typer.Argument(help="An entity or a workflow of the catalogue (see `ferry plan all`).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, for scripts).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +38,7 @@ def plan(target: TargetArgument, as_json: JsonOption = False) -> None:
     """Show the dependency-ordered phases of an entity or workflow (dependencies included)."""
     the_plan = api.plan(state.settings(), target)
     if as_json:
-        out_console.print_json(json.dumps(the_plan.as_dict()))
+        print_json(the_plan.as_dict())
         return
     out_console.print(f"plan for {target}: {len(the_plan.entities)} entities")
     for number, phase in enumerate(the_plan.phases, start=1):
@@ -66,6 +65,7 @@ def migrate(
             "skipped are reconsidered with --restart.",
         ),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Migrate an entity or workflow, dependencies first; resumes where the last run stopped."""
     settings = state.settings()
@@ -76,7 +76,10 @@ def migrate(
         result = api.migrate(
             settings, target, dry_run=dry_run, restart=restart, progress=progress, stop=stop
         )
-    render_run(result)
+    if as_json:
+        print_json(run_document(result))
+    else:
+        render_run(result)
 
 
 ENTITY = Col("entity")
@@ -137,7 +140,7 @@ def validate(
         result = api.validate(settings, target, progress=progress, stop=stop)
     failed = [e for e in result.entities if e.status != "passed"]
     if as_json:
-        out_console.print_json(json.dumps(validation_document(result)))
+        print_json(validation_document(result))
     else:
         render_validation(result)
     if failed:
@@ -237,6 +240,7 @@ def rollback(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be deleted; delete nothing.")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Delete exactly what ferry wrote, children before parents; resumable."""
     settings = state.settings()
@@ -251,6 +255,9 @@ def rollback(
             progress=progress,
             stop=stop,
         )
+    if as_json:
+        print_json(run_document(result))
+        return
     table = FitTable(
         ENTITY,
         Col("status"),
@@ -269,7 +276,7 @@ def status(as_json: JsonOption = False) -> None:
     statuses = api.status(state.settings())
     if as_json:
         document = {"entities": [s.as_dict() for s in statuses]}
-        out_console.print_json(json.dumps(document))
+        print_json(document)
         return
     table = FitTable(
         ENTITY,

@@ -10,6 +10,7 @@ from ferry import api
 from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
+from ferry.cli.documents import JsonOption, print_json, run_document
 from ferry.cli.interrupt import watched_run
 from ferry.cli.tables import Col, FitTable, count
 
@@ -28,10 +29,15 @@ def register(app: typer.Typer) -> None:
 @quarantine_app.command("list")
 def list_reasons(
     entity: Annotated[str | None, typer.Argument(help="An entity (default: every entity).")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Open quarantine entries counted by entity and reason."""
+    counts = api.quarantine_counts(state.settings(), entity)
+    if as_json:
+        print_json({"reasons": counts})
+        return
     table = FitTable(Col("entity"), Col("reason"), Col("rows", number=True))
-    for row in api.quarantine_counts(state.settings(), entity):
+    for row in counts:
         table.add_row(row.entity, row.reason, count(row.rows))
     table.print(out_console)
 
@@ -48,10 +54,14 @@ def show(
             help="Also print the rows' source values. They are patient data: use with care.",
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Legacy ids, reasons and messages of an entity's open entries (values only on request)."""
     settings = state.settings()
     found = api.quarantine_entries(settings, entity, reason, limit)
+    if as_json and not show_values:
+        print_json({"entity": entity, "entries": found})
+        return
     table = FitTable(
         Col("legacy id", "id", number=True),
         Col("reason"),
@@ -78,11 +88,14 @@ def show(
 
 
 @quarantine_app.command("retry")
-def retry(entity: EntityArgument) -> None:
+def retry(entity: EntityArgument, as_json: JsonOption = False) -> None:
     """Load an entity's quarantined rows again after a fix; rows that now pass leave quarantine."""
     settings = state.settings()
     with watched_run(f"retry {entity}", settings.progress_interval) as (progress, stop):
         result = api.quarantine_retry(settings, entity, progress=progress, stop=stop)
+    if as_json:
+        print_json(run_document(result))
+        return
     table = FitTable(
         Col("entity"),
         Col("retried", number=True),
