@@ -117,3 +117,35 @@ def test_a_log_hears_at_once_then_one_line_per_entity_and_a_heartbeat(
     finished = next(line for line in lines if " tasks: completed, " in line)
     assert re.search(r"completed, [\d,]+ rows in [\d.]+ s \([\d,]+ rows/s\)", finished)
     assert " 0 rows/s" not in finished
+
+
+def test_json_results_an_unknown_reason_and_a_report_file(
+    migrated: dict[str, str], tmp_path: Path
+) -> None:
+    import json
+
+    again = run_ferry("migrate", "all", cwd=tmp_path, env=migrated)
+    assert again.exit_code == 0, again.output
+    assert "nothing to do, all 38 entities were already complete." in again.stdout
+    as_json = run_ferry("migrate", "doctors", "--json", cwd=tmp_path, env=migrated)
+    document = json.loads(as_json.stdout)
+    assert document["operation"] == "migrate" and document["interrupted"] is False
+    assert {e["entity"] for e in document["entities"]} >= {"doctors", "profiles"}
+    reasons = json.loads(
+        run_ferry("quarantine", "list", "--json", cwd=tmp_path, env=migrated).stdout
+    )["reasons"]
+    assert reasons and {"entity", "reason", "rows"} == set(reasons[0])
+
+    unknown = run_ferry(
+        "quarantine", "show", "orders", "--reason", "nosuch", cwd=tmp_path, env=migrated
+    )
+    assert unknown.exit_code == 2, unknown.output
+    assert unknown.stderr.startswith(
+        "error: orders has no open quarantine entries with reason 'nosuch' (its reasons: "
+    )
+
+    report = run_ferry("report", cwd=tmp_path, env=migrated)
+    assert report.exit_code == 0, report.output
+    written = Path(migrated["FERRY_STATE_DIR"]) / "report.html"
+    assert report.stdout == f"report written to {written.resolve()}\n"
+    assert written.read_text().startswith("<!DOCTYPE html>")

@@ -52,4 +52,6 @@ def url(
 ) -> None:
     """Print the URL of an embedded database (starting the server if needed), for psql:
     `psql "$(ferry embedded url legacy)"`."""
-    out_console.print(api.embedded_url(state.settings(), database), markup=False, highlight=False)
+    out_console.print(
+        api.embedded_url(state.settings(), database), markup=False, highlight=False, soft_wrap=True
+    )

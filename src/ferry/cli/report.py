@@ -61,4 +61,6 @@ def report(
         raise ConfigurationError(
             f"The report could not be written to {output} ({exc.strerror or type(exc).__name__})."
         ) from None
-    out_console.print(f"report written to {output.resolve()}", markup=False, highlight=False)
+    out_console.print(
+        f"report written to {output.resolve()}", markup=False, highlight=False, soft_wrap=True
+    )
