@@ -295,12 +295,17 @@ def sync(
         )
 
 
-def quarantine_counts(settings: Settings, entity: str | None = None) -> list[ReasonCount]:
-    """Open quarantine entries counted by entity and reason."""
+def quarantine_counts(
+    settings: Settings, entity: str | None = None
+) -> tuple[list[ReasonCount], list[ReasonCount]]:
+    """Open quarantine entries counted by entity and reason, and skipped rows by entity and
+    skip rule: everything held back, and why."""
     if entity is not None:
         load(settings).resolve_entity(entity)
     with open_database(settings, "target", "reading the quarantine") as conn:
-        return quarantine.counts_by_reason(conn, entity)
+        if current_version(conn) == 0:
+            return [], []
+        return quarantine.counts_by_reason(conn, entity), quarantine.skips_by_rule(conn, entity)
 
 
 def quarantine_entries(

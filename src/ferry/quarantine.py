@@ -53,6 +53,17 @@ def counts_by_reason(conn: psycopg.Connection, entity: str | None = None) -> lis
     return [ReasonCount(*row) for row in rows]
 
 
+def skips_by_rule(conn: psycopg.Connection, entity: str | None = None) -> list[ReasonCount]:
+    """Rows held back by a declared skip rule, counted by entity and rule (the `reason` is
+    the rule's name): not quarantine, but an operator asks "why not migrated" of both."""
+    rows = conn.execute(
+        "SELECT entity, rule, count(*) FROM ferry.skipped"
+        " WHERE (%(e)s::text IS NULL OR entity = %(e)s) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+        {"e": entity},
+    ).fetchall()
+    return [ReasonCount(*row) for row in rows]
+
+
 def entries(
     conn: psycopg.Connection, entity: str, reason: str | None = None, limit: int = 100
 ) -> list[Entry]:

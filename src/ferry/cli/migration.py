@@ -300,3 +300,14 @@ def status(as_json: JsonOption = False) -> None:
             "ok" if item.dependencies_complete else "waiting",
         )
     table.print(out_console)
+    by_rule: dict[str, list[tuple[str, int]]] = {}
+    for item in statuses:
+        for rule, rows in item.skipped_by_rule.items():
+            by_rule.setdefault(rule, []).append((item.entity, rows))
+    for rule, held in sorted(by_rule.items()):
+        total = sum(rows for _, rows in held)
+        # a no-break space keeps each entity with its count when the line wraps
+        each = ", ".join(f"{entity}\u00a0{count(rows)}" for entity, rows in held)
+        out_console.print(
+            f"skipped by rule {rule}: {count(total)} ({each})", markup=False, highlight=False
+        )

@@ -31,15 +31,16 @@ def list_reasons(
     entity: Annotated[str | None, typer.Argument(help="An entity (default: every entity).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Open quarantine entries counted by entity and reason."""
-    counts = api.quarantine_counts(state.settings(), entity)
+    """Open quarantine entries counted by entity and reason, then rows skipped by rule."""
+    counts, skips = api.quarantine_counts(state.settings(), entity)
     if as_json:
-        print_json({"reasons": counts})
+        print_json({"reasons": counts, "skip_rules": skips})
         return
-    table = FitTable(Col("entity"), Col("reason"), Col("rows", number=True))
-    for row in counts:
-        table.add_row(row.entity, row.reason, count(row.rows))
-    table.print(out_console)
+    for title, rows, kind in (("quarantined", counts, "reason"), ("skipped", skips, "rule")):
+        table = FitTable(Col("entity"), Col(kind), Col("rows", number=True), title=title)
+        for row in rows:
+            table.add_row(row.entity, row.reason, count(row.rows))
+        table.print(out_console)
 
 
 @quarantine_app.command("show")

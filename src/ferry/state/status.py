@@ -45,6 +45,7 @@ class EntityStatus:
     state: str
     dependencies_complete: bool
     last_run: LastRun | None
+    skipped_by_rule: dict[str, int]
 
     @property
     def accounted(self) -> int:
@@ -93,7 +94,12 @@ def entity_statuses(
     migrated = quarantined = skipped = {}
     last: dict[str, LastRun] = {}
     last_write: dict[str, LastRun] = {}
+    rules: dict[str, dict[str, int]] = {}
     if current_version(target) > 0:
+        for name, rule, rows in target.execute(
+            "SELECT entity, rule, count(*) FROM ferry.skipped GROUP BY 1, 2 ORDER BY 1, 3 DESC"
+        ):
+            rules.setdefault(name, {})[rule] = rows
         migrated = _per_entity(
             target, "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity"
         )
@@ -134,6 +140,7 @@ def entity_statuses(
                 state=states[name],
                 dependencies_complete=all(states[d] == "completed" for d in entity.depends_on),
                 last_run=last.get(name),
+                skipped_by_rule=rules.get(name, {}),
             )
         )
     return result
