@@ -134,7 +134,8 @@ def test_json_results_an_unknown_reason_and_a_report_file(
     reasons = json.loads(
         run_ferry("quarantine", "list", "--json", cwd=tmp_path, env=migrated).stdout
     )["reasons"]
-    assert reasons and {"entity", "reason", "rows"} == set(reasons[0])
+    assert reasons and {"entity", "reason", "rows", "parents"} == set(reasons[0])
+    assert all(r["parents"] <= r["rows"] for r in reasons if r["parents"] is not None)
 
     unknown = run_ferry(
         "quarantine", "show", "orders", "--reason", "nosuch", cwd=tmp_path, env=migrated

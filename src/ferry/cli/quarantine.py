@@ -36,11 +36,20 @@ def list_reasons(
     if as_json:
         print_json({"reasons": counts, "skip_rules": skips})
         return
-    for title, rows, kind in (("quarantined", counts, "reason"), ("skipped", skips, "rule")):
-        table = FitTable(Col("entity"), Col(kind), Col("rows", number=True), title=title)
-        for row in rows:
-            table.add_row(row.entity, row.reason, count(row.rows))
-        table.print(out_console)
+    held = FitTable(
+        Col("entity"),
+        Col("reason"),
+        Col("rows", number=True),
+        Col("from parents", "parents", number=True),
+        title="quarantined",
+    )
+    for row in counts:
+        held.add_row(row.entity, row.reason, count(row.rows), count(row.parents))
+    held.print(out_console)
+    skipped = FitTable(Col("entity"), Col("rule"), Col("rows", number=True), title="skipped")
+    for row in skips:
+        skipped.add_row(row.entity, row.reason, count(row.rows))
+    skipped.print(out_console)
 
 
 @quarantine_app.command("show")
@@ -109,3 +118,15 @@ def retry(entity: EntityArgument, as_json: JsonOption = False) -> None:
             e.entity, count(e.processed), count(e.migrated), count(e.quarantined), count(e.skipped)
         )
     table.print(out_console)
+    waiting = [
+        f"{row.entity} ({count(row.rows)})"
+        for row in api.quarantine_counts(settings)[0]
+        if row.reason == f"missing_parent:{entity}"
+    ]
+    if waiting:  # their parent may have left quarantine: the children are retried next
+        out_console.print(
+            f"Rows still quarantined for a missing {entity} parent: {', '.join(waiting)}; "
+            f"retry them next with `ferry quarantine retry ENTITY` for each.",
+            markup=False,
+            highlight=False,
+        )
