@@ -6,6 +6,7 @@ leave as FerryError subclasses with one sentence.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,14 +20,14 @@ from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
 from ferry.coverage import Coverage, coverage, unaccounted_sentence
 from ferry.db.connect import Side, connect
-from ferry.db.embedded import EmbeddedStatus
+from ferry.db.embedded import EMBEDDED_DATABASES, EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
 from ferry.engine import bulk
 from ferry.engine.executor import RetryPolicy
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
-from ferry.errors import StateError, ValidationFailed
+from ferry.errors import StateError, UsageError, ValidationFailed
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
@@ -34,6 +35,7 @@ from ferry.report.model import Report, gather
 from ferry.rollback import run_rollback
 from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
+from ferry.state import control
 from ferry.state.deferred import Definition
 from ferry.state.schema import current_version, ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses, source_counts
@@ -69,6 +71,18 @@ def embedded_start(settings: Settings) -> EmbeddedStatus:
     server = embedded_server(settings).start()
     server.ensure_databases()
     return server.status()
+
+
+def embedded_url(settings: Settings, database: str) -> str:
+    """The URL of one of the embedded server's databases (it has no password)."""
+    if database not in EMBEDDED_DATABASES:
+        raise UsageError(
+            f"The embedded server has no database {database!r}; it has "
+            f"{' and '.join(EMBEDDED_DATABASES)}."
+        )
+    server = embedded_server(settings).start()
+    server.ensure_databases()
+    return server.url(database)
 
 
 def embedded_stop(settings: Settings) -> bool:
@@ -147,8 +161,15 @@ def plan(settings: Settings, target: str) -> Plan:
     return make_plan(load(settings), target)
 
 
-def _run_options(settings: Settings, *, dry_run: bool = False, restart: bool = False) -> RunOptions:
-    """The options every run takes from the settings (batch size, workers, retry policy)."""
+def _run_options(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    restart: bool = False,
+    stop: threading.Event | None = None,
+) -> RunOptions:
+    """The options every run takes from the settings (batch size, workers, retry policy);
+    `stop`, once set (by Ctrl-C), ends the run after each worker's current batch."""
     return RunOptions(
         settings.batch_size,
         dry_run=dry_run,
@@ -156,6 +177,7 @@ def _run_options(settings: Settings, *, dry_run: bool = False, restart: bool = F
         workers=settings.workers,
         retry=RetryPolicy(settings.retry_attempts, settings.retry_backoff),
         bulk=settings.bulk,
+        stop=stop or threading.Event(),
     )
 
 
@@ -166,11 +188,12 @@ def migrate(
     dry_run: bool = False,
     restart: bool = False,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Migrate an entity or workflow with its dependencies; resumes whatever is unfinished."""
     catalogue = load(settings)
     phases = make_plan(catalogue, target).phases
-    options = _run_options(settings, dry_run=dry_run, restart=restart)
+    options = _run_options(settings, dry_run=dry_run, restart=restart, stop=stop)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_migrate(
             session,
@@ -226,11 +249,12 @@ def rollback(
     include_preexisting: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Delete what ferry wrote for an entity, a workflow or `all`, children first."""
     catalogue = load(settings)
     names = list(catalogue.entities) if target == "all" else catalogue.resolve(target)
-    options = _run_options(settings, dry_run=dry_run)
+    options = _run_options(settings, dry_run=dry_run, stop=stop)
     with RunSession(resolve_endpoints(settings), settings) as session:
         return run_rollback(
             session,
@@ -260,7 +284,13 @@ def _final_prerequisites(settings: Settings) -> Coverage:
     return tables
 
 
-def validate(settings: Settings, target: str, *, progress: Progress | None = None) -> RunResult:
+def validate(
+    settings: Settings,
+    target: str,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> RunResult:
     """Validate an entity, a workflow (with its dependencies) or `final` (everything, and the
     coverage of every source table)."""
     catalogue = load(settings)
@@ -277,7 +307,7 @@ def validate(settings: Settings, target: str, *, progress: Progress | None = Non
             catalogue,
             phases,
             target,
-            options=_run_options(settings),
+            options=_run_options(settings, stop=stop),
             progress=progress or SilentProgress(),
         )
     result.coverage = tables
@@ -291,6 +321,7 @@ def sync(
     propagate_deletes: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Carry over what changed in the source since the migration: new rows, rows to reload
     (quarantined, skipped, never seen), changed rows; rows gone from the source are counted,
@@ -304,17 +335,22 @@ def sync(
             phases,
             target,
             propagate=propagate_deletes,
-            options=_run_options(settings, dry_run=dry_run),
+            options=_run_options(settings, dry_run=dry_run, stop=stop),
             progress=progress or SilentProgress(),
         )
 
 
-def quarantine_counts(settings: Settings, entity: str | None = None) -> list[ReasonCount]:
-    """Open quarantine entries counted by entity and reason."""
+def quarantine_counts(
+    settings: Settings, entity: str | None = None
+) -> tuple[list[ReasonCount], list[ReasonCount]]:
+    """Open quarantine entries counted by entity and reason, and skipped rows by entity and
+    skip rule: everything held back, and why."""
     if entity is not None:
         load(settings).resolve_entity(entity)
     with open_database(settings, "target", "reading the quarantine") as conn:
-        return quarantine.counts_by_reason(conn, entity)
+        if current_version(conn) == 0:
+            return [], []
+        return quarantine.counts_by_reason(conn, entity), quarantine.skips_by_rule(conn, entity)
 
 
 def quarantine_entries(
@@ -323,6 +359,14 @@ def quarantine_entries(
     """The first open entries of an entity (legacy ids, reasons, messages; no values)."""
     load(settings).resolve_entity(entity)
     with open_database(settings, "target", "reading the quarantine") as conn:
+        if reason is not None:
+            held = sorted({r.reason for r in quarantine.counts_by_reason(conn, entity)})
+            if reason not in held:
+                listed = ", ".join(held) if held else "none: nothing of it is held"
+                raise UsageError(
+                    f"{entity} has no open quarantine entries with reason {reason!r} "
+                    f"(its reasons: {listed})."
+                )
         return quarantine.entries(conn, entity, reason, limit)
 
 
@@ -337,7 +381,11 @@ def quarantine_values(
 
 
 def quarantine_retry(
-    settings: Settings, entity: str, *, progress: Progress | None = None
+    settings: Settings,
+    entity: str,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
     """Load an entity's open quarantine entries again (after a fix in the source or the
     catalogue); rows that now pass leave quarantine."""
@@ -348,27 +396,32 @@ def quarantine_retry(
             session,
             catalogue,
             entity,
-            options=_run_options(settings),
+            options=_run_options(settings, stop=stop),
             progress=progress or SilentProgress(),
         )
 
 
 def run_log(settings: Settings, run: int | None = None) -> Path:
-    """The event log of run `run` of the configured target (default: its latest logged run)."""
-    directory = logs_directory(settings.state_dir, resolve_endpoints(settings).target)
-    runs = logged_runs(directory)
+    """The event log of run `run` of the configured target database (default: its latest
+    logged run); only this database's logs, not those of another that had its name."""
+    with open_database(settings, "target", "finding the run logs") as conn:
+        directory = logs_directory(settings.state_dir, conn)
+        recorded = control.run_ids(conn) if current_version(conn) > 0 else []
+    runs = [r for r in logged_runs(directory) if r in recorded]
+    if run is not None and run not in recorded:
+        latest = f"its runs go up to {recorded[-1]}" if recorded else "it has no runs yet"
+        raise StateError(f"Run {run} is not recorded in this target database ({latest}).")
     if not runs:
         raise StateError(
-            f"No run of this target has a log in {directory} yet; every migrate, validate, "
-            "rollback, sync or retry writes one there."
+            f"No run of this target database has a log in {directory} yet; every migrate, "
+            "validate, rollback, sync or retry writes one there."
         )
     if run is None:
         return log_path(directory, runs[-1])
     if run not in runs:
-        recent = ", ".join(str(r) for r in runs[-5:])
         raise StateError(
-            f"Run {run} has no log in {directory} (the latest logged runs are {recent}); "
-            "was it run with another state directory?"
+            f"Run {run} has no log in {directory} (the latest logged runs are "
+            f"{', '.join(str(r) for r in runs[-5:])}); was it run with another state directory?"
         )
     return log_path(directory, run)
 

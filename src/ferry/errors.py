@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     TARGET = 5
     STATE = 6
     VALIDATION_FAILED = 7
+    INTERRUPTED = 130  # the shell's code for Ctrl-C (128 + SIGINT)
 
 
 class FerryError(Exception):
@@ -93,3 +94,10 @@ class InternalError(FerryError):
     """A defect in ferry itself: the sentence says so and `--debug` shows the traceback."""
 
     exit_code = ExitCode.INTERNAL
+
+
+class Interrupted(FerryError):
+    """The operator asked the run to stop (Ctrl-C): workers stopped after their current batch,
+    every committed batch is kept, and running the command again resumes."""
+
+    exit_code = ExitCode.INTERRUPTED

@@ -33,6 +33,7 @@ class ReasonCount:
     entity: str
     reason: str
     rows: int
+    parents: int | None = None  # missing_parent reasons: the distinct parents behind them
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,24 @@ class Entry:
 
 
 def counts_by_reason(conn: psycopg.Connection, entity: str | None = None) -> list[ReasonCount]:
+    """Open entries by entity and reason; for `missing_parent:*`, also how many distinct
+    parents they stem from (1,711 rows may be the cascade of 15 root causes)."""
     rows = conn.execute(
-        "SELECT entity, reason, count(*) FROM ferry.quarantine WHERE NOT resolved"
+        "SELECT entity, reason, count(*), CASE WHEN reason LIKE 'missing\\_parent:%%' THEN"
+        " count(DISTINCT substring(message FROM '^parent \\S+ (\\d+) ')) END"
+        " FROM ferry.quarantine WHERE NOT resolved"
         " AND (%(e)s::text IS NULL OR entity = %(e)s) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+        {"e": entity},
+    ).fetchall()
+    return [ReasonCount(*row) for row in rows]
+
+
+def skips_by_rule(conn: psycopg.Connection, entity: str | None = None) -> list[ReasonCount]:
+    """Rows held back by a declared skip rule, counted by entity and rule (the `reason` is
+    the rule's name): not quarantine, but an operator asks "why not migrated" of both."""
+    rows = conn.execute(
+        "SELECT entity, rule, count(*) FROM ferry.skipped"
+        " WHERE (%(e)s::text IS NULL OR entity = %(e)s) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
         {"e": entity},
     ).fetchall()
     return [ReasonCount(*row) for row in rows]

@@ -1,4 +1,5 @@
-"""The event log of a run: one JSON object per line, `<state dir>/logs/<target>/run-<id>.jsonl`.
+"""The event log of a run: one JSON object per line, `<state dir>/logs/<target>/run-<id>.jsonl`
+(a dry run's: `dry-run-<id>.jsonl`, which no real run can overwrite).
 
 The database holds the truth about what a run committed; this log tells how it went (batches
 with their timings, retries with their SQLSTATE, failures with their error class) in a form an
@@ -11,7 +12,6 @@ A log that cannot be written does not stop the run: the run's records are in the
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from psycopg.conninfo import conninfo_to_dict
+import psycopg
 
 from ferry.db.urls import redact
 from ferry.progress import Progress
@@ -31,22 +31,24 @@ from ferry.state.control import BatchRecord
 LOG_SUFFIX = ".jsonl"
 
 
-def logs_directory(state_dir: Path, target_conninfo: str) -> Path:
-    """The directory of one target's run logs.
+def logs_directory(state_dir: Path, target: psycopg.Connection) -> Path:
+    """The directory of one target database's run logs.
 
-    Run ids are numbered per target database, so each target has a directory of its own,
-    named by its database and a digest of where it is (no user, no password).
+    Run ids are numbered per target database, so each has a directory of its own, named by
+    the database and identified by the server's system identifier and the database's oid: not
+    by its name or URL, which a re-created database (the tutorial's "start again") keeps while
+    its runs start again from 1.
     """
-    params = conninfo_to_dict(target_conninfo)
-    database = str(params.get("dbname") or "postgres")
-    where = f"{params.get('host') or ''}:{params.get('port') or ''}/{database}"
-    digest = hashlib.sha256(where.encode()).hexdigest()[:8]
+    database, system, oid = target.execute(
+        "SELECT current_database(), (SELECT system_identifier FROM pg_control_system()),"
+        " (SELECT oid FROM pg_database WHERE datname = current_database())"
+    ).fetchone()
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in database)
-    return Path(state_dir) / "logs" / f"{safe}-{digest}"
+    return Path(state_dir) / "logs" / f"{safe}-{system}-{oid}"
 
 
-def log_path(directory: Path, run_id: int) -> Path:
-    return directory / f"run-{run_id}{LOG_SUFFIX}"
+def log_path(directory: Path, run_id: int, *, dry_run: bool = False) -> Path:
+    return directory / f"{'dry-run' if dry_run else 'run'}-{run_id}{LOG_SUFFIX}"
 
 
 def logged_runs(directory: Path) -> list[int]:

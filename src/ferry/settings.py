@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ferry.db.urls import redact
-from ferry.errors import ConfigurationError
+from ferry.errors import ConfigurationError, UsageError
 
 DEFAULT_STATE_DIR = Path(".ferry")
 
@@ -67,11 +67,24 @@ class Settings(BaseSettings):
         description="Attempts at a unit of work (a batch, an entity's bookkeeping) whose "
         "connection failed transiently before the run stops (1: no retry).",
     )
+    progress_interval: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds between progress lines for entities still going, when stderr "
+        "is not a terminal (a CI log, a file).",
+    )
     retry_backoff: float = Field(
         default=0.5,
         ge=0,
         description="Seconds to wait before the first retry; each later wait doubles.",
     )
+
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def origin(self, field: str) -> str:
+        """Where a setting's value came from, as a person would look for it: its option
+        (`--source-url`), its variable (`FERRY_SOURCE_URL`), or that variable in an env file."""
+        return self._origins.get(field, f"FERRY_{field.upper()}")
 
     @field_validator("skip_rules_off", mode="before")
     @classmethod
@@ -104,24 +117,67 @@ class Settings(BaseSettings):
 
 
 def load_settings(env_file: Path | None = None, **overrides: Any) -> Settings:
-    """Build the settings; `overrides` are command-line values (None means 'not given')."""
+    """Build the settings; `overrides` are command-line values (None means 'not given').
+
+    A named env file must exist (a typo would otherwise point ferry at other databases without
+    a word); the default ./.env is optional. A value out of range is a usage error naming where
+    it came from, in ferry's words.
+    """
+    if env_file is not None and not env_file.is_file():
+        raise ConfigurationError(
+            f"The env file {env_file} named by --env-file does not exist; fix the path or "
+            "leave the option out to read ./.env."
+        )
     given = {key: value for key, value in overrides.items() if value is not None}
+    source = env_file or Path(".env")
+    origins = {name: _origin(name, given, source) for name in Settings.model_fields}
     try:
-        if env_file is not None:
-            return Settings(_env_file=env_file, **given)
-        return Settings(**given)
+        settings = Settings(_env_file=source, **given)
     except ValidationError as exc:
         problem = exc.errors()[0]
-        field = ".".join(str(part) for part in problem["loc"]) or "settings"
-        # Only the field name and the rule are shown: the offending input may hold a password.
-        raise ConfigurationError(
-            f"Setting {field} ({_where_given(field, given)}) is invalid: {problem['msg']}."
+        field = str(problem["loc"][0]) if problem["loc"] else "settings"
+        # Only the field's origin and the rule are shown: the input may hold a password.
+        raise UsageError(
+            f"{origins.get(field, field)} is invalid: {_rule(problem)}; see `ferry config`."
         ) from None
+    settings._origins = origins
+    return settings
 
 
-def _where_given(field: str, given: dict[str, Any]) -> str:
-    """The command-line option when the value came from one, else the environment variable:
-    most settings have no option, and a sentence must not send anyone looking for one."""
+def _origin(field: str, given: dict[str, Any], env_file: Path) -> str:
+    """The option when the value came from the command line, else the environment variable
+    (and the env file when it is set there): most settings have no option, and a sentence
+    must not send anyone looking for one."""
     if field in given:
         return f"--{field.replace('_', '-')}"
-    return f"FERRY_{field.upper()}"
+    name = f"FERRY_{field.upper()}"
+    if name not in os.environ and env_file.is_file() and name in _names_in(env_file):
+        return f"{name} in {env_file}"
+    return name
+
+
+def _names_in(env_file: Path) -> set[str]:
+    try:
+        lines = env_file.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return set()
+    return {line.split("=", 1)[0].removeprefix("export ").strip().upper() for line in lines}
+
+
+def _rule(problem: dict) -> str:
+    """A pydantic complaint in ferry's words (pydantic's own wording names its internals)."""
+    limits = problem.get("ctx") or {}
+    kind = problem["type"]
+    if kind == "greater_than_equal":
+        return f"it must be at least {limits['ge']}"
+    if kind == "greater_than":
+        return f"it must be more than {limits['gt']}"
+    if kind == "less_than_equal":
+        return f"it must be at most {limits['le']}"
+    if kind in ("int_parsing", "int_from_float"):
+        return "it must be a whole number"
+    if kind == "float_parsing":
+        return "it must be a number"
+    if kind == "bool_parsing":
+        return "it must be true or false"
+    return "the value is not accepted"

@@ -41,6 +41,37 @@ def test_unreachable_source(tmp_path: Path, server_url: str) -> None:
     assert_one_sentence(result, ExitCode.SOURCE, "source", "unreachable", "FERRY_SOURCE_URL")
 
 
+def test_a_closed_port_and_an_unknown_host_are_told_apart(tmp_path: Path, server_url: str) -> None:
+    """Each sentence gives the driver's reason and names the option the URL came from."""
+    closed = run_ferry(
+        "--source-url",
+        f"postgresql://postgres:{PASSWORD}@127.0.0.1:1/legacy",
+        "check",
+        cwd=tmp_path,
+        env={"FERRY_TARGET_URL": server_url},
+    )
+    assert_one_sentence(
+        closed,
+        ExitCode.SOURCE,
+        "nothing accepts connections",
+        "(Connection refused)",
+        "check the port in --source-url",
+    )
+    unknown = run_ferry(
+        "check",
+        "--source-url",
+        "postgresql://postgres@nosuchhost.invalid/legacy",
+        cwd=tmp_path,
+        env={"FERRY_TARGET_URL": server_url},
+    )
+    assert_one_sentence(
+        unknown,
+        ExitCode.SOURCE,
+        'host "nosuchhost.invalid" is not known',
+        "check the host name in --source-url",
+    )
+
+
 def test_missing_target_database(tmp_path: Path, server_url: str) -> None:
     missing = with_database(server_url, f"nosuch_{uuid.uuid4().hex[:8]}")
     result = run_ferry("check", cwd=tmp_path, env=urls(server_url, missing))

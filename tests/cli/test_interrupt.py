@@ -1,4 +1,6 @@
-"""Ctrl-C: ferry says what an interruption means and exits 130 (no traceback)."""
+"""Ctrl-C: ferry says what an interruption means and exits 130 (no traceback).
+
+(Ctrl-C during a run, which stops its workers: tests/e2e/test_ctrl_c.py.)"""
 
 from __future__ import annotations
 
@@ -10,21 +12,35 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+
 from ferry.runlog import log_path, logs_directory
+from ferry.state import control
+from ferry.state.schema import ensure_state_schema
 
-TARGET = "postgresql://nobody@127.0.0.1:1/ferry_interrupt"
 
-
-def test_ctrl_c_says_committed_work_is_kept_and_exits_130(tmp_path: Path) -> None:
+def test_ctrl_c_says_committed_work_is_kept_and_exits_130(
+    new_database: str, tmp_path: Path
+) -> None:
     """`ferry logs --follow` of a run that is still going (this test's own process) waits;
-    Ctrl-C then stops it. No database is needed to find the log."""
+    Ctrl-C then stops it."""
     state = tmp_path / "state"
-    log = log_path(logs_directory(state, TARGET), 1)
+    with psycopg.connect(new_database) as conn:
+        ensure_state_schema(conn)
+        run_id = control.start_run(conn, "migrate", "all", {}, False)
+        log = log_path(logs_directory(state, conn), run_id)
     log.parent.mkdir(parents=True)
-    started = {"event": "run_started", "run": 1, "host": socket.gethostname(), "pid": os.getpid()}
+    started = {
+        "event": "run_started",
+        "run": run_id,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+    }
     log.write_text(json.dumps(started) + "\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FERRY_")}
-    env.update(FERRY_SOURCE_URL=TARGET, FERRY_TARGET_URL=TARGET, FERRY_STATE_DIR=str(state))
+    env.update(
+        FERRY_SOURCE_URL=new_database, FERRY_TARGET_URL=new_database, FERRY_STATE_DIR=str(state)
+    )
     following = subprocess.Popen(
         [sys.executable, "-m", "ferry", "logs", "--follow"],
         cwd=tmp_path,

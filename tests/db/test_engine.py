@@ -57,7 +57,7 @@ def test_every_row_has_exactly_one_owed_outcome(toy_urls) -> None:
         assert conn.execute("SELECT count(*) FROM authors").fetchone()[0] == 2
     assert "quarantined (constraint:authors_email_format)" in messages[2]
     assert "skipped by rule test_account" in messages[3]
-    assert "authors 99 is not migrated" in messages[5]
+    assert "authors 99 does not exist in the source" in messages[5]  # authors completed
     assert "has no authors" in messages[6]
     assert notes[8] == ["decimal_comma"]
     assert dup == legacy_uuid("authors", 1) == book4_author

@@ -75,6 +75,8 @@ def test_a_failed_check_and_a_stale_validation_are_shown(toy_urls) -> None:
     assert ("books", "money:price") in failed and ("books", "content") in failed
     html = render(report, "html")
     assert "checks failed" in html and "differs" in html
+    assert '<p class="verdict ok">Accounting holds' not in html  # not green beside a red check
+    assert "the counts balance, but validation found differences" in html
 
     toy.migrate(toy_urls, restart=True)  # a later run: the verdict no longer covers it
     later = report_of(toy_urls)
@@ -87,3 +89,33 @@ def test_an_unknown_run_is_refused_in_one_sentence(toy_urls) -> None:
     toy.migrate(toy_urls)
     with pytest.raises(StateError, match=r"^Run 999 is not recorded in this target \(its runs"):
         report_of(toy_urls, 999)
+
+
+def test_the_report_remembers_each_entitys_latest_validation_and_its_migration(
+    toy_urls,
+) -> None:
+    """`validate everything` then `validate authors`: both entities stay validated, each
+    naming its run; a re-run with nothing to do leaves the migration's headline alone."""
+    migrated = toy.migrate(toy_urls)
+    everything = toy.validate(toy_urls)
+    authors = toy.validate(toy_urls, "authors")
+    again = toy.migrate(toy_urls)
+    report = report_of(toy_urls)
+
+    validated_in = {f.entity: f.run_id for f in report.findings}
+    assert validated_in == {"authors": authors.run_id, "books": everything.run_id}
+    assert report.summary.validation_runs == [everything.run_id, authors.run_id]
+    assert report.summary.migration_runs == [migrated.run_id]
+    assert again.run_id not in report.summary.migration_runs
+    assert report.summary.run_rows == sum(e.processed for e in migrated.entities)
+    assert not report.validation_is_stale
+    markdown = render(report, "md")
+    assert "not validated" not in markdown
+    assert f"| passed (run {everything.run_id}) |" in markdown
+    assert f"| passed (run {authors.run_id}) |" in markdown
+    html = render(report, "html")
+    assert "not validated" not in html
+    assert f"runs {everything.run_id}, {authors.run_id}" in html
+    document = json.loads(render(report, "json"))
+    assert document["made"]["books"]["runs"] == [migrated.run_id]
+    assert {f["entity"]: f["run_id"] for f in document["findings"]} == validated_in

@@ -11,11 +11,14 @@ import pytest
 from ferry.errors import ExitCode, TargetError
 from ferry.runlog import log_path, logs_directory, read_events
 from tests.cli.runner import run_ferry
+from tests.conftest import create_database, drop_database
 from tests.db import toy
 
 
 def events_of(state_directory: Path, target_url: str, run_id: int) -> list[dict]:
-    return list(read_events(log_path(logs_directory(state_directory, target_url), run_id)))
+    with psycopg.connect(target_url) as conn:
+        directory = logs_directory(state_directory, conn)
+    return list(read_events(log_path(directory, run_id)))
 
 
 def test_a_run_logs_its_start_batches_entities_and_end(toy_urls, state_directory) -> None:
@@ -74,4 +77,53 @@ def test_ferry_logs_prints_the_latest_run_and_refuses_an_unknown_one(
 
     unknown = run_ferry("logs", "999", cwd=tmp_path, env=env)
     assert unknown.exit_code == ExitCode.STATE
-    assert "Run 999 has no log" in unknown.stderr and "Traceback" not in unknown.output
+    assert unknown.stderr == (
+        "error: Run 999 is not recorded in this target database (its runs go up to 1).\n"
+    )
+    assert unknown.stdout == ""
+
+
+def test_a_database_created_again_under_the_same_name_starts_a_fresh_log(
+    server_url: str, toy_urls, state_directory: Path, tmp_path: Path
+) -> None:
+    """The tutorial's "start again": the old database's runs are not this one's."""
+    target = toy_urls[1]
+    first = toy.migrate(toy_urls)
+    with psycopg.connect(target) as conn:
+        old = logs_directory(state_directory, conn)
+    name = psycopg.conninfo.conninfo_to_dict(target)["dbname"]
+    drop_database(server_url, name)
+    create_database(server_url, name)
+    with psycopg.connect(target) as conn:  # a fresh target schema, no ferry state
+        conn.execute(toy.TARGET_DDL)
+    env = {
+        "FERRY_SOURCE_URL": toy_urls[0],
+        "FERRY_TARGET_URL": target,
+        "FERRY_STATE_DIR": str(state_directory),
+    }
+    with psycopg.connect(target) as conn:
+        new = logs_directory(state_directory, conn)
+    assert new != old and new.name.startswith(name)
+    assert (old / f"run-{first.run_id}.jsonl").exists()
+
+    nothing = run_ferry("logs", cwd=tmp_path, env=env)
+    assert nothing.exit_code == ExitCode.STATE, nothing.output
+    assert "No run of this target database has a log" in nothing.stderr
+    second = toy.migrate(toy_urls)
+    assert second.run_id == first.run_id  # numbering starts again, the old log stays apart
+    shown = run_ferry("logs", "--json", cwd=tmp_path, env=env)
+    events = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert events[0]["event"] == "run_started" and events[-1]["event"] == "run_finished"
+    assert len((old / f"run-{first.run_id}.jsonl").read_text().splitlines()) > 0
+
+
+def test_a_dry_run_log_is_kept_apart_from_real_runs(toy_urls, state_directory: Path) -> None:
+    dry = toy.migrate(toy_urls, dry_run=True)
+    real = toy.migrate(toy_urls)
+    with psycopg.connect(toy_urls[1]) as conn:
+        directory = logs_directory(state_directory, conn)
+    assert (directory / f"dry-run-{dry.run_id}.jsonl").exists()
+    real_events = list(read_events(log_path(directory, real.run_id)))
+    dry_events = list(read_events(log_path(directory, dry.run_id, dry_run=True)))
+    assert real_events[0]["dry_run"] is False and real_events[-1]["status"] == "completed"
+    assert dry_events[0]["dry_run"] is True

@@ -345,6 +345,6 @@ def test_status_answers_and_a_second_run_is_refused_during_a_run(
 def test_a_retry_budget_out_of_range_is_refused(tmp_path: Path, setting: str) -> None:
     name, value = setting.split("=")
     result = run_ferry("config", cwd=tmp_path, env={name: value})
-    assert result.exit_code == ExitCode.CONFIGURATION, result.output
+    assert result.exit_code == ExitCode.USAGE, result.output  # a bad value: exit 2 (issue 18)
     sentence = error_sentence(result)
     assert name in sentence and "--retry" not in sentence  # there is no such option

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from ferry.runlog import RunLog, follow_events, logged_runs, logs_directory, read_events
+from ferry.runlog import RunLog, follow_events, logged_runs, read_events
 
 
 def test_follow_yields_events_as_written_until_the_run_finishes(tmp_path: Path) -> None:
@@ -59,13 +59,12 @@ def test_passwords_never_reach_the_log(tmp_path: Path) -> None:
     assert json.loads(text)["text"].endswith("ferry:***@db.example/x")
 
 
-def test_each_target_has_its_own_directory_without_credentials(tmp_path: Path) -> None:
-    one = logs_directory(tmp_path, "postgresql://u:pw@host-a:5432/target")
-    other = logs_directory(tmp_path, "postgresql://u:pw@host-b:5432/target")
-    assert one != other and one.name.startswith("target-")
-    assert "pw" not in str(one) and "u:" not in str(one)
+def test_logged_runs_lists_a_directorys_runs_in_order(tmp_path: Path) -> None:
+    """Each target database's own directory (named by its identity: tests/db/test_runlog)."""
+    one = tmp_path / "target-1-2"
     assert logged_runs(one) == []
     RunLog(one / "run-12.jsonl", 12).event("x")
     RunLog(one / "run-2.jsonl", 2).event("x")
+    RunLog(one / "dry-run-3.jsonl", 3).event("x")
     assert logged_runs(one) == [2, 12]
     assert [e["run"] for e in read_events(one / "run-12.jsonl")] == [12]

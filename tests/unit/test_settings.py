@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ferry.errors import ConfigurationError
+from ferry.errors import ConfigurationError, UsageError
 from ferry.settings import load_settings
 
 
@@ -71,10 +71,30 @@ def test_describe_and_repr_redact_passwords() -> None:
 
 def test_invalid_value_is_one_sentence_without_the_value(monkeypatch) -> None:
     monkeypatch.setenv("FERRY_BATCH_SIZE", "-5")
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(UsageError) as caught:  # a bad value is a usage error (exit 2)
         load_settings()
-    assert "FERRY_BATCH_SIZE" in str(caught.value)
-    assert "-5" not in str(caught.value)
+    assert str(caught.value) == (
+        "FERRY_BATCH_SIZE is invalid: it must be at least 1; see `ferry config`."
+    )
+
+
+def test_a_bad_value_names_where_it_came_from(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("FERRY_WORKERS=0\n")
+    with pytest.raises(
+        UsageError, match=r"^FERRY_WORKERS in \.env is invalid: it must be at least 1"
+    ):
+        load_settings()
+    with pytest.raises(UsageError, match=r"^--workers is invalid: it must be at most 64"):
+        load_settings(workers=65)
+    monkeypatch.setenv("FERRY_WORKERS", "x")
+    with pytest.raises(UsageError, match=r"^FERRY_WORKERS is invalid: it must be a whole number"):
+        load_settings()
+
+
+def test_a_named_env_file_that_is_missing_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="named by --env-file does not exist"):
+        load_settings(env_file=tmp_path / "typo.env")
 
 
 def test_skip_rules_off_from_a_comma_separated_variable(monkeypatch) -> None:

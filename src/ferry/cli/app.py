@@ -12,14 +12,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from ferry import __version__, api
 from ferry.cli import coverage, embedded, logs, migration, quarantine, report, sync, worlds
+from ferry.cli.boundary import HELP_OPTIONS, WholeHelpGroup, run, usage_sentence
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
+from ferry.cli.documents import JsonOption, print_json
 from ferry.db.urls import redact
-from ferry.errors import ExitCode, FerryError
+from ferry.errors import ExitCode, FerryError, Interrupted
 from ferry.settings import load_settings
 
 app = typer.Typer(
@@ -30,6 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=False,
+    cls=WholeHelpGroup,
+    context_settings=HELP_OPTIONS,
 )
 app.add_typer(embedded.app, name="embedded")
 app.add_typer(worlds.legacy_app, name="legacy")
@@ -52,25 +57,39 @@ def _version(value: bool) -> None:
 def main_options(
     source_url: Annotated[
         str | None,
-        typer.Option(help="URL of the legacy (source) database; overrides FERRY_SOURCE_URL."),
+        typer.Option(
+            metavar="URL", help="URL of the legacy (source) database; overrides FERRY_SOURCE_URL."
+        ),
     ] = None,
     target_url: Annotated[
         str | None,
-        typer.Option(help="URL of the target database; overrides FERRY_TARGET_URL."),
+        typer.Option(metavar="URL", help="URL of the target database; overrides FERRY_TARGET_URL."),
     ] = None,
     state_dir: Annotated[
         Path | None,
-        typer.Option(help="Directory for ferry's logs, reports and embedded PostgreSQL."),
+        typer.Option(
+            metavar="DIR", help="Directory for ferry's logs, reports and embedded PostgreSQL."
+        ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Parallel workers (default: the machine's cores).")
+        int | None,
+        typer.Option(metavar="N", help="Parallel workers (default: the machine's cores)."),
     ] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Rows per batch.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(metavar="ROWS", help="Rows per batch (default: 10,000).")
+    ] = None,
     env_file: Annotated[
-        Path | None, typer.Option(help="Read settings from this file instead of ./.env.")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Read settings from this file instead of ./.env (it must exist)."
+        ),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of errors (without secrets).")
+    ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="Print tables at their full width, every column (no fitting)."),
     ] = False,
     version: Annotated[
         bool,
@@ -81,6 +100,7 @@ def main_options(
 ) -> None:
     """Global options; settings are resolved lazily so that `--help` never needs them."""
     state.debug = debug
+    state.wide = wide
     state.settings_loader = lambda: load_settings(
         env_file=env_file,
         source_url=source_url,
@@ -92,17 +112,24 @@ def main_options(
 
 
 @app.command()
-def config() -> None:
+def config(as_json: JsonOption = False) -> None:
     """Print the effective settings (passwords redacted) and where each database is."""
-    settings = state.settings()
-    for name, value in api.show_config(settings).items():
+    shown = api.show_config(state.settings())
+    if as_json:
+        print_json(shown)
+        return
+    for name, value in shown.items():
         out_console.print(f"{name:18} {value}")
 
 
 @app.command()
-def check() -> None:
+def check(as_json: JsonOption = False) -> None:
     """Connect to the source and target databases and report server, database and user."""
-    for result in api.check_connections(state.settings()):
+    results = api.check_connections(state.settings())
+    if as_json:
+        print_json({"connections": results})
+        return
+    for result in results:
         out_console.print(
             f"{result.side:7} ok  database {result.database}  user {result.user}  "
             f"PostgreSQL {result.server_version}"
@@ -112,16 +139,21 @@ def check() -> None:
 def main() -> None:
     """Console-script entry point: run the app inside the error boundary."""
     try:
-        app()
-    except FerryError as exc:
-        _report(exc, exc.sentence)
-        sys.exit(int(exc.exit_code))
-    except SystemExit as exc:
-        if _interrupted(exc):  # Typer turns Ctrl-C into a silent exit 130: say what it means
+        code = run(app, sys.argv[1:])
+        if code == ExitCode.INTERRUPTED:  # Ctrl-C outside a run: say what it means
             err_console.print(
                 "interrupted: committed batches are kept; run the command again to resume."
             )
-        raise
+        sys.exit(code)
+    except NoArgsIsHelpError as exc:  # `ferry` alone: its help
+        out_console.print(exc.format_message(), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(0)
+    except UsageError as exc:
+        _report(exc, usage_sentence(exc))
+        sys.exit(int(ExitCode.USAGE))
+    except FerryError as exc:
+        _report(exc, exc.sentence)
+        sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:  # outside a command (while Typer parses)
         sys.exit(130)
     except Exception as exc:
@@ -133,17 +165,8 @@ def main() -> None:
         sys.exit(int(ExitCode.INTERNAL))
 
 
-def _interrupted(exc: BaseException) -> bool:
-    """Whether a KeyboardInterrupt is among the causes of `exc`."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def _report(exc: BaseException, sentence: str) -> None:
     if state.debug:
         err_console.print(debug_report(exc), markup=False, highlight=False, soft_wrap=True)
-    err_console.print(f"error: {redact(sentence)}", markup=False, highlight=False, soft_wrap=True)
+    label = "" if isinstance(exc, Interrupted) else "error: "  # its sentence says what it is
+    err_console.print(f"{label}{redact(sentence)}", markup=False, highlight=False, soft_wrap=True)

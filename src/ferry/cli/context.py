@@ -11,6 +11,7 @@ from ferry.settings import Settings, load_settings
 @dataclass
 class CliState:
     debug: bool = False
+    wide: bool = False  # `--wide`: tables at their natural width, every column shown
     settings_loader: Callable[[], Settings] = load_settings
     _settings: Settings | None = field(default=None, repr=False)
 

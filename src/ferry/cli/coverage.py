@@ -3,15 +3,13 @@ scope with a reason; none unaccounted."""
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.table import Table
 
 from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
-from ferry.cli.migration import JsonOption
+from ferry.cli.documents import JsonOption, print_json
+from ferry.cli.tables import Col, FitTable, count
 from ferry.coverage import unaccounted_sentence
 from ferry.errors import ValidationFailed
 
@@ -25,9 +23,11 @@ def coverage(as_json: JsonOption = False) -> None:
     reason; exit 7 when a table is unaccounted."""
     tables = api.source_coverage(state.settings())
     if as_json:
-        out_console.print_json(json.dumps(tables.as_dict()))
+        print_json(tables.as_dict())
     else:
-        table = Table("table", "rows", "accounted for by")
+        table = FitTable(
+            Col("table"), Col("rows", number=True), Col("accounted for by", wraps=True)
+        )
         for item in tables.tables:
             accounted = (
                 ", ".join(item.read_by)
@@ -36,9 +36,9 @@ def coverage(as_json: JsonOption = False) -> None:
                 if item.out_of_scope is not None
                 else "UNACCOUNTED"
             )
-            table.add_row(item.table, f"{item.rows:,}", accounted)
-        out_console.print(table)
-        out_console.print(tables.summary())
+            table.add_row(item.table, count(item.rows), accounted)
+        table.print(out_console)
+        out_console.print(tables.summary(), markup=False, highlight=False)
         for stale in tables.stale_declarations:
             out_console.print(f"note: {stale} is declared out of scope but is not in the source")
     if tables.unaccounted:

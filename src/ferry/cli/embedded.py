@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from ferry import api
+from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import out_console
 from ferry.cli.context import state
 
 app = typer.Typer(
+    cls=WholeHelpGroup,
     help="Manage the embedded PostgreSQL used when no database URL is configured.",
     no_args_is_help=True,
 )
@@ -38,3 +42,16 @@ def stop() -> None:
         out_console.print("stopped")
     else:
         out_console.print("was not running")
+
+
+@app.command()
+def url(
+    database: Annotated[
+        str, typer.Argument(help="legacy (the source) or target (the default).")
+    ] = "target",
+) -> None:
+    """Print the URL of an embedded database (starting the server if needed), for psql:
+    `psql "$(ferry embedded url legacy)"`."""
+    out_console.print(
+        api.embedded_url(state.settings(), database), markup=False, highlight=False, soft_wrap=True
+    )

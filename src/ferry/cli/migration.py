@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
-from ferry.cli.progress import RichProgress
+from ferry.cli.documents import JsonOption, print_json, run_document
+from ferry.cli.interrupt import watched_run
+from ferry.cli.tables import Col, FitTable, count
 from ferry.engine.runner import RunResult
 from ferry.errors import ValidationFailed
 
 TargetArgument = Annotated[
     str, typer.Argument(help="An entity or a workflow of the catalogue (see `ferry plan all`).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, for scripts).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -51,7 +50,7 @@ def plan(target: TargetArgument, as_json: JsonOption = False) -> None:
     """Show the dependency-ordered phases of an entity or workflow (dependencies included)."""
     the_plan = api.plan(state.settings(), target)
     if as_json:
-        out_console.print_json(json.dumps(the_plan.as_dict()))
+        print_json(the_plan.as_dict())
         return
     out_console.print(f"plan for {target}: {len(the_plan.entities)} entities")
     for number, phase in enumerate(the_plan.phases, start=1):
@@ -60,9 +59,6 @@ def plan(target: TargetArgument, as_json: JsonOption = False) -> None:
 
 def migrate(
     target: TargetArgument,
-    batch_size: Annotated[
-        int | None, typer.Option(min=1, help="Rows per batch (default: settings).")
-    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Run the same path, write nothing, report counts.")
     ] = False,
@@ -76,6 +72,7 @@ def migrate(
         list[str] | None,
         typer.Option(
             "--no-skip",
+            metavar="RULE",
             help="Switch a skip rule off (`rule` or `entity:rule`); repeatable. Rows already "
             "skipped are reconsidered with --restart.",
         ),
@@ -88,39 +85,67 @@ def migrate(
             "(by default an empty table is loaded with them deferred and rebuilt after).",
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Migrate an entity or workflow, dependencies first; resumes where the last run stopped."""
     settings = state.settings()
-    if batch_size is not None:
-        settings = settings.model_copy(update={"batch_size": batch_size})
     if no_bulk:
         settings = settings.model_copy(update={"bulk": False})
     if no_skip:
         off = [*settings.skip_rules_off, *no_skip]
         settings = settings.model_copy(update={"skip_rules_off": off})
-    with RichProgress() as progress:
-        result = api.migrate(settings, target, dry_run=dry_run, restart=restart, progress=progress)
-    table = Table(
-        "entity",
-        "status",
-        "processed",
-        "migrated",
-        "quarantined",
-        "skipped",
-        "seconds",
-        title=_title(result.run_id, dry_run),
+    with watched_run(f"migrate {target}", settings.progress_interval) as (progress, stop):
+        result = api.migrate(
+            settings, target, dry_run=dry_run, restart=restart, progress=progress, stop=stop
+        )
+    if as_json:
+        print_json(run_document(result))
+    else:
+        render_run(result)
+
+
+ENTITY = Col("entity")
+
+
+def render_run(result: RunResult) -> None:
+    """A migrate or retry result: one row per entity, or one sentence when nothing was left."""
+    if result.entities and all(
+        e.processed == 0 and e.status == "completed" for e in result.entities
+    ):
+        out_console.print(
+            f"{_title(result.run_id, result.dry_run)}: nothing to do, all "
+            f"{len(result.entities)} entities were already complete.",
+            markup=False,
+            highlight=False,
+        )
+        return
+    table = FitTable(
+        ENTITY,
+        Col("status"),
+        Col("processed", "read", number=True),
+        Col("migrated", "migr.", number=True),
+        Col("quarantined", "quar.", number=True),
+        Col("skipped", "skip", number=True),
+        Col("seconds", "s", number=True),
+        Col("rows/s", number=True, drop=True),
+        title=_title(result.run_id, result.dry_run),
     )
     for e in result.entities:
         table.add_row(
             e.entity,
             e.status,
-            f"{e.processed:,}",
-            f"{e.migrated:,}",
-            f"{e.quarantined:,}",
-            f"{e.skipped:,}",
+            count(e.processed),
+            count(e.migrated),
+            count(e.quarantined),
+            count(e.skipped),
             f"{e.seconds:.1f}",
+            _rate(e.processed, e.seconds),
         )
-    out_console.print(table)
+    table.print(out_console)
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return count(round(rows / seconds)) if rows and seconds > 0 else "-"
 
 
 def validate(
@@ -131,11 +156,13 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """Verify every migrated row: accounting, keys, integrity, content, money; exit 7 on failure."""
-    with RichProgress() as progress:
-        result = api.validate(state.settings(), target, progress=progress)
+    settings = state.settings()
+    title = f"validate {target}"
+    with watched_run(title, settings.progress_interval, quarantine=False) as (progress, stop):
+        result = api.validate(settings, target, progress=progress, stop=stop)
     failed = [e for e in result.entities if e.status != "passed"]
     if as_json:
-        out_console.print_json(json.dumps(validation_document(result)))
+        print_json(validation_document(result))
     else:
         render_validation(result)
         if result.coverage is not None:
@@ -180,30 +207,30 @@ def validation_document(result: RunResult) -> dict:
 
 
 def render_validation(result: RunResult) -> None:
-    table = Table(
-        "entity",
-        "source",
-        "migrated",
-        "quarantined",
-        "skipped",
-        "verified",
-        "failed checks",
-        "status",
+    table = FitTable(
+        ENTITY,
+        Col("source", number=True),
+        Col("migrated", "migr.", number=True),
+        Col("quarantined", "quar.", number=True),
+        Col("skipped", "skip", number=True),
+        Col("verified", "verif.", number=True),
+        Col("failed checks", "failed", number=True),
+        Col("status"),
         title=f"validation run {result.run_id}",
     )
     for e in result.entities:
         failed = [c for c in e.checks if not c.passed]
         table.add_row(
             e.entity,
-            f"{e.processed:,}",
-            f"{e.migrated:,}",
-            f"{e.quarantined:,}",
-            f"{e.skipped:,}",
-            f"{e.verified:,}",
+            count(e.processed),
+            count(e.migrated),
+            count(e.quarantined),
+            count(e.skipped),
+            count(e.verified),
             str(len(failed)),
             e.status,
         )
-    out_console.print(table)
+    table.print(out_console)
     for e in result.entities:
         for check in e.checks:
             if not check.passed:
@@ -238,28 +265,35 @@ def rollback(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be deleted; delete nothing.")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Delete exactly what ferry wrote, children before parents; resumable."""
-    with RichProgress() as progress:
+    settings = state.settings()
+    title = f"rollback {target}"
+    with watched_run(title, settings.progress_interval, quarantine=False) as (progress, stop):
         result = api.rollback(
-            state.settings(),
+            settings,
             target,
             cascade=cascade,
             include_preexisting=include_preexisting,
             dry_run=dry_run,
             progress=progress,
+            stop=stop,
         )
-    table = Table(
-        "entity",
-        "status",
-        "mappings removed",
-        "rows deleted",
-        "seconds",
+    if as_json:
+        print_json(run_document(result))
+        return
+    table = FitTable(
+        ENTITY,
+        Col("status"),
+        Col("mappings removed", "mappings", number=True),
+        Col("rows to delete" if dry_run else "rows deleted", "rows", number=True),
+        Col("seconds", "s", number=True),
         title=_title(result.run_id, dry_run),
     )
     for e in result.entities:
-        table.add_row(e.entity, e.status, f"{e.processed:,}", f"{e.deleted:,}", f"{e.seconds:.1f}")
-    out_console.print(table)
+        table.add_row(e.entity, e.status, count(e.processed), count(e.deleted), f"{e.seconds:.1f}")
+    table.print(out_console)
 
 
 def status(as_json: JsonOption = False) -> None:
@@ -269,29 +303,49 @@ def status(as_json: JsonOption = False) -> None:
     tables = api.source_coverage(settings)
     if as_json:
         document = {"coverage": tables.as_dict(), "entities": [s.as_dict() for s in statuses]}
-        out_console.print_json(json.dumps(document))
+        print_json(document)
         return
-    table = Table(
-        "entity", "source", "migrated", "quarantined", "skipped", "target rows", "state", "deps"
+    table = FitTable(
+        ENTITY,
+        Col("source", number=True),
+        Col("migrated", "migr.", number=True),
+        Col("quarantined", "quar.", number=True),
+        Col("skipped", "skip", number=True),
+        Col("target rows", "target", number=True),
+        Col("state"),
+        Col("deps", drop=True),
     )
     for item in statuses:
         table.add_row(
             item.entity,
-            f"{item.source_rows:,}",
-            f"{item.migrated:,}",
-            f"{item.quarantined:,}",
-            f"{item.skipped:,}",
-            "-" if item.target_rows is None else f"{item.target_rows:,}",
+            count(item.source_rows),
+            count(item.migrated),
+            count(item.quarantined),
+            count(item.skipped),
+            count(item.target_rows),
             item.state if item.balanced or item.state != "completed" else "unbalanced",
             "ok" if item.dependencies_complete else "waiting",
         )
-    out_console.print(table)
-    out_console.print(f"coverage: {tables.summary()}")
+    table.print(out_console)
+    by_rule: dict[str, list[tuple[str, int]]] = {}
+    for item in statuses:
+        for rule, rows in item.skipped_by_rule.items():
+            by_rule.setdefault(rule, []).append((item.entity, rows))
+    for rule, held in sorted(by_rule.items()):
+        total = sum(rows for _, rows in held)
+        # a no-break space keeps each entity with its count when the line wraps
+        each = ", ".join(f"{entity}\u00a0{count(rows)}" for entity, rows in held)
+        out_console.print(
+            f"skipped by rule {rule}: {count(total)} ({each})", markup=False, highlight=False
+        )
+    out_console.print(f"coverage: {tables.summary()}", markup=False, highlight=False)
     deferred = [
         f"{s.entity} ({s.constraints_deferred})" for s in statuses if s.constraints_deferred
     ]
     if deferred:
         out_console.print(
             f"constraints deferred by an interrupted bulk load: {', '.join(deferred)}; "
-            "`ferry repair` (or the next migrate) rebuilds them"
+            "`ferry repair` (or the next migrate) rebuilds them",
+            markup=False,
+            highlight=False,
         )

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ferry import api
+from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
-from ferry.cli.progress import RichProgress
+from ferry.cli.documents import JsonOption, print_json, run_document
+from ferry.cli.interrupt import watched_run
+from ferry.cli.tables import Col, FitTable, count
 
 quarantine_app = typer.Typer(
+    cls=WholeHelpGroup,
     help="Rows held back: counts by reason, their legacy ids, and retrying after a fix.",
     no_args_is_help=True,
 )
@@ -26,12 +29,27 @@ def register(app: typer.Typer) -> None:
 @quarantine_app.command("list")
 def list_reasons(
     entity: Annotated[str | None, typer.Argument(help="An entity (default: every entity).")] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Open quarantine entries counted by entity and reason."""
-    table = Table("entity", "reason", "rows")
-    for row in api.quarantine_counts(state.settings(), entity):
-        table.add_row(row.entity, row.reason, f"{row.rows:,}")
-    out_console.print(table)
+    """Open quarantine entries counted by entity and reason, then rows skipped by rule."""
+    counts, skips = api.quarantine_counts(state.settings(), entity)
+    if as_json:
+        print_json({"reasons": counts, "skip_rules": skips})
+        return
+    held = FitTable(
+        Col("entity"),
+        Col("reason"),
+        Col("rows", number=True),
+        Col("from parents", "parents", number=True),
+        title="quarantined",
+    )
+    for row in counts:
+        held.add_row(row.entity, row.reason, count(row.rows), count(row.parents))
+    held.print(out_console)
+    skipped = FitTable(Col("entity"), Col("rule"), Col("rows", number=True), title="skipped")
+    for row in skips:
+        skipped.add_row(row.entity, row.reason, count(row.rows))
+    skipped.print(out_console)
 
 
 @quarantine_app.command("show")
@@ -46,14 +64,25 @@ def show(
             help="Also print the rows' source values. They are patient data: use with care.",
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Legacy ids, reasons and messages of an entity's open entries (values only on request)."""
     settings = state.settings()
     found = api.quarantine_entries(settings, entity, reason, limit)
-    table = Table("legacy id", "reason", "message", "last seen")
+    if as_json and not show_values:
+        print_json({"entity": entity, "entries": found})
+        return
+    table = FitTable(
+        Col("legacy id", "id", number=True),
+        Col("reason"),
+        Col("message", wraps=True),
+        Col("last seen", drop=True),
+    )
     for e in found:
-        table.add_row(str(e.legacy_id), e.reason, e.message, e.last_seen.isoformat())
-    out_console.print(table)
+        table.add_row(
+            str(e.legacy_id), e.reason, e.message, e.last_seen.isoformat(timespec="seconds")
+        )
+    table.print(out_console)
     if not show_values or not found:
         return
     err_console.print(
@@ -62,20 +91,42 @@ def show(
     )
     names, rows = api.quarantine_values(settings, entity, [e.legacy_id for e in found])
     for row in rows:  # one record at a time: an entity's columns do not fit across a terminal
-        record = Table("column", "value", title=f"{entity} {row[0]}", title_justify="left")
+        record = FitTable(Col("column"), Col("value", wraps=True), title=f"{entity} {row[0]}")
         for name, value in zip(names, row, strict=True):
             record.add_row(name, "NULL" if value is None else str(value))
-        out_console.print(record)
+        record.print(out_console)
 
 
 @quarantine_app.command("retry")
-def retry(entity: EntityArgument) -> None:
+def retry(entity: EntityArgument, as_json: JsonOption = False) -> None:
     """Load an entity's quarantined rows again after a fix; rows that now pass leave quarantine."""
-    with RichProgress() as progress:
-        result = api.quarantine_retry(state.settings(), entity, progress=progress)
-    table = Table("entity", "retried", "migrated", "still quarantined", "skipped")
+    settings = state.settings()
+    with watched_run(f"retry {entity}", settings.progress_interval) as (progress, stop):
+        result = api.quarantine_retry(settings, entity, progress=progress, stop=stop)
+    if as_json:
+        print_json(run_document(result))
+        return
+    table = FitTable(
+        Col("entity"),
+        Col("retried", number=True),
+        Col("migrated", "migr.", number=True),
+        Col("still quarantined", "still quar.", number=True),
+        Col("skipped", "skip", number=True),
+    )
     for e in result.entities:
         table.add_row(
-            e.entity, f"{e.processed:,}", f"{e.migrated:,}", f"{e.quarantined:,}", f"{e.skipped:,}"
+            e.entity, count(e.processed), count(e.migrated), count(e.quarantined), count(e.skipped)
         )
-    out_console.print(table)
+    table.print(out_console)
+    waiting = [
+        f"{row.entity} ({count(row.rows)})"
+        for row in api.quarantine_counts(settings)[0]
+        if row.reason == f"missing_parent:{entity}"
+    ]
+    if waiting:  # their parent may have left quarantine: the children are retried next
+        out_console.print(
+            f"Rows still quarantined for a missing {entity} parent: {', '.join(waiting)}; "
+            f"retry them next with `ferry quarantine retry ENTITY` for each.",
+            markup=False,
+            highlight=False,
+        )

@@ -79,8 +79,9 @@ def render(root: Command, name: str = "ferry") -> str:
         "# Command-line reference",
         "",
         f"Every command, argument and option of `{name}`, as `{name} COMMAND --help` prints "
-        "them. Global options go before the command "
-        f"(`{name} --state-dir /tmp/ferry status`); exit codes and settings are in the "
+        "them. Global options go before or after the command "
+        f"(`{name} --state-dir /tmp/ferry status`, `{name} migrate orders --workers 2`); exit "
+        "codes and settings are in the "
         "[README](../README.md).",
         "",
         "Commands: " + ", ".join(f"[`{n.path}`](#{_anchor(n.path)})" for n in nodes[1:]) + ".",

@@ -36,15 +36,24 @@ def report(
     ] = ReportFormat.html,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file and print its path."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file (default: report.<format> in the state "
+            "directory; `-` prints it) and print its path.",
+        ),
     ] = None,
 ) -> None:
     """Write a report: summary, per-entity table, dependency graph, throughput, quarantine
     reasons, validation results and the run's timeline (ids and counts, no row values)."""
-    text = render(api.report(state.settings(), run), fmt.value)
-    if output is None:
+    settings = state.settings()
+    text = render(api.report(settings, run), fmt.value)
+    if str(output) == "-":
         out_console.file.write(text)
         return
+    if output is None:  # 64 KB of HTML is no use in a terminal
+        output = settings.state_dir / f"report.{fmt.value}"
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
@@ -52,4 +61,6 @@ def report(
         raise ConfigurationError(
             f"The report could not be written to {output} ({exc.strerror or type(exc).__name__})."
         ) from None
-    out_console.print(f"report written to {output.resolve()}", markup=False, highlight=False)
+    out_console.print(
+        f"report written to {output.resolve()}", markup=False, highlight=False, soft_wrap=True
+    )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
-from ferry.cli.progress import RichProgress
+from ferry.cli.interrupt import watched_run
+from ferry.cli.tables import Col, FitTable, count
 from ferry.sync.runner import SyncResult
 
 
@@ -36,41 +36,43 @@ def sync(
     ] = False,
 ) -> None:
     """Carry over only what changed in the source since the migration; resumable."""
-    with RichProgress() as progress:
+    settings = state.settings()
+    with watched_run(f"sync {target}", settings.progress_interval) as (progress, stop):
         result = api.sync(
-            state.settings(),
+            settings,
             target,
             propagate_deletes=propagate_deletes,
             dry_run=dry_run,
             progress=progress,
+            stop=stop,
         )
     title = f"run {result.run_id}" + (" (dry run: nothing was written)" if dry_run else "")
-    table = Table(
-        "entity",
-        "status",
-        "new",
-        "reloaded",
-        "changed",
-        "quarantined",
-        "gone" + (" (deleted)" if propagate_deletes else ""),
-        "leaving",
-        "refused",
+    table = FitTable(
+        Col("entity"),
+        Col("status"),
+        Col("new", number=True),
+        Col("reloaded", "reload", number=True),
+        Col("changed", "chg", number=True),
+        Col("quarantined", "quar.", number=True),
+        Col("gone" + (" (deleted)" if propagate_deletes else ""), "gone", number=True),
+        Col("leaving", "leave", number=True),
+        Col("refused", "refus.", number=True),
         title=title,
     )
     for e in result.entities:
         if not isinstance(e, SyncResult):
             table.add_row(e.entity, e.status, *[""] * 7)
             continue
-        gone = f"{len(e.gone):,}" + (f" ({e.deleted:,})" if propagate_deletes else "")
+        gone = count(len(e.gone)) + (f" ({count(e.deleted)})" if propagate_deletes else "")
         table.add_row(
             e.entity,
             e.status,
-            f"{e.processed:,}",
-            f"{e.reloaded:,}",
-            f"{e.changed:,}",
-            f"{e.quarantined:,}",
+            count(e.processed),
+            count(e.reloaded),
+            count(e.changed),
+            count(e.quarantined),
             gone,
-            f"{len(e.leaving):,}",
-            f"{len(e.refused):,}",
+            count(len(e.leaving)),
+            count(len(e.refused)),
         )
-    out_console.print(table)
+    table.print(out_console)

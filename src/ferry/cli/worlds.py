@@ -9,15 +9,20 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ferry import api
 from ferry.brius import legacy
+from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import out_console
 from ferry.cli.context import state
+from ferry.cli.tables import Col, FitTable, count
 
-legacy_app = typer.Typer(help="Build the synthetic legacy (source) database.", no_args_is_help=True)
-target_app = typer.Typer(help="Build the target (Supabase) schema.", no_args_is_help=True)
+legacy_app = typer.Typer(
+    cls=WholeHelpGroup, help="Build the synthetic legacy (source) database.", no_args_is_help=True
+)
+target_app = typer.Typer(
+    cls=WholeHelpGroup, help="Build the target (Supabase) schema.", no_args_is_help=True
+)
 
 
 @legacy_app.command("create")
@@ -31,16 +36,18 @@ def legacy_create() -> None:
 def legacy_generate(
     scale: Annotated[
         float,
-        typer.Option(min=0.001, max=50.0, help="Volume relative to the lab's (1.0 = ~1.3M rows)."),
+        typer.Option(min=0.001, max=50.0, help="Volume relative to the lab's (1.0 = 1.41M rows)."),
     ] = 0.05,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same rows.")] = 1,
 ) -> None:
     """Fill the legacy database with synthetic data and record its pathologies' ground truth."""
     report = api.legacy_generate(state.settings(), scale=scale, seed=seed)
-    table = Table("table", "rows", title=f"legacy data, scale {scale}, seed {seed}")
+    table = FitTable(
+        Col("table"), Col("rows", number=True), title=f"legacy data, scale {scale}, seed {seed}"
+    )
     for name, rows in report.row_counts.items():
-        table.add_row(name, f"{rows:,}")
-    out_console.print(table)
+        table.add_row(name, count(rows))
+    table.print(out_console)
     out_console.print(f"{report.total_rows:,} rows in {report.seconds:.1f} s")
 
 
@@ -66,10 +73,14 @@ def legacy_mutate(
     """Play one period (a quarter) of the lab's life on the legacy data: new, edited and
     deleted rows, late parents; record them in schema synthetic for differential sync."""
     report = _mutate(seed=seed, scale=scale)
-    table = Table("table", "inserted", "updated", "deleted", title=f"legacy period {report.period}")
+    table = FitTable(
+        Col("table"),
+        *(Col(kind, number=True) for kind in ("inserted", "updated", "deleted")),
+        title=f"legacy period {report.period}",
+    )
     for name, kinds in report.counts.items():
-        table.add_row(name, *(f"{kinds[k]:,}" for k in ("insert", "update", "delete")))
-    out_console.print(table)
+        table.add_row(name, *(count(kinds[k]) for k in ("insert", "update", "delete")))
+    table.print(out_console)
     totals = report.totals
     out_console.print(
         f"period {report.period} (seed {report.seed}), {report.starts_at:%Y-%m-%d} to"

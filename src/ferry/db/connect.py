@@ -28,6 +28,9 @@ def session_options(settings: Settings) -> str:
         "lock_timeout": str(settings.lock_timeout),
         # ferry's statements are many and short; compiling them costs more than it saves.
         "jit": "off",
+        # A ferry stopped at once (a second Ctrl-C, a kill) leaves no statement running on,
+        # holding its row locks against the next run: the server checks every second.
+        "client_connection_check_interval": "1000",
     }
     return " ".join(f"-c {name}={value}" for name, value in pinned.items())
 
@@ -45,7 +48,7 @@ def connect(
             options=session_options(settings),
         )
     except psycopg.Error as exc:
-        raise connect_failure(exc, side, conninfo) from None
+        raise connect_failure(exc, side, conninfo, settings.origin(f"{side}_url")) from None
     # A refused privilege is reported later without the role's name: remember who we are.
     remember_role(side, conn.info.user)
     return conn

@@ -48,17 +48,37 @@ def is_transient_sqlstate(sqlstate: str | None) -> bool:
     return sqlstate in TRANSIENT_SQLSTATES or sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
 
 
-def connect_failure(exc: psycopg.Error, side: str, conninfo: str) -> Exception:
-    """The ferry error for a failed connection attempt to the `side` database."""
+_UNKNOWN_HOST = re.compile(
+    r"could not translate host name|failed to resolve host|name or service not known|"
+    r"nodename nor servname",
+    re.IGNORECASE,
+)
+_REFUSED = re.compile(r"connection refused", re.IGNORECASE)
+_REASON_AFTER = re.compile(r"failed: |\[Errno -?\d+\] ")
+
+
+def _driver_reason(text: str) -> str:
+    """The driver's own reason, e.g. 'Connection refused': the end of its first line (a
+    connection error quotes hosts and ports, never row values; passwords are redacted)."""
+    first = text.splitlines()[0] if text.strip() else "no detail"
+    return _REASON_AFTER.split(first)[-1].strip()
+
+
+def connect_failure(
+    exc: psycopg.Error, side: str, conninfo: str, origin: str | None = None
+) -> Exception:
+    """The ferry error for a failed connection attempt to the `side` database; `origin`
+    names where its URL came from (`--source-url`, FERRY_SOURCE_URL, an env file)."""
+    env = origin or _ENV_NAME.get(side, "the URL")
     if isinstance(exc, psycopg.ProgrammingError):
         return ConfigurationError(
-            f"{_ENV_NAME.get(side, 'The URL')} is not a valid PostgreSQL connection string; "
+            f"{env} is not a valid PostgreSQL connection string; "
             "expected postgresql://user@host:port/database."
         )
     text = redact(str(exc))
     where = describe(conninfo)
-    user = psycopg.conninfo.conninfo_to_dict(conninfo).get("user") or "(default user)"
-    env = _ENV_NAME.get(side, "the URL")
+    params = psycopg.conninfo.conninfo_to_dict(conninfo)
+    user = params.get("user") or "(default user)"
     cls = error_class(side)
     if match := _MISSING_DATABASE.search(text):
         return cls(
@@ -80,13 +100,29 @@ def connect_failure(exc: psycopg.Error, side: str, conninfo: str) -> Exception:
             f'The {side} server at {where} refused the password of user "{user}"; '
             f"check the credentials in {env}."
         )
+    if _UNKNOWN_HOST.search(text):
+        return cls(
+            f'The {side} database host "{params.get("host")}" is not known '
+            f"({_driver_reason(text)}); check the host name in {env}.",
+            transient=False,  # a typo more often than a DNS outage: retrying only delays
+        )
+    if _REFUSED.search(text):
+        return cls(
+            f"The {side} database server at {where} is unreachable: nothing accepts "
+            f"connections on that port ({_driver_reason(text)}); check the port in {env} and "
+            "that PostgreSQL is running there.",
+            transient=True,
+        )
     if _UNREACHABLE.search(text):
         return cls(
             f"The {side} database server at {where} is unreachable; check the host and port "
             f"in {env} and that PostgreSQL is running there.",
             transient=True,
         )
-    return cls(f"Could not connect to the {side} database at {where}; {env} may be wrong.")
+    return cls(
+        f"Could not connect to the {side} database at {where} ({_driver_reason(text)}); "
+        f"{env} may be wrong."
+    )
 
 
 def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseError:
@@ -117,6 +153,13 @@ def statement_failure(exc: psycopg.Error, side: str, action: str) -> DatabaseErr
             f"Gave up waiting for a lock{on} in the {side} database while {action}; "
             "another session holds it (FERRY_LOCK_TIMEOUT sets how long to wait).",
             transient=False,
+            sqlstate=sqlstate,
+        )
+    if sqlstate == "25006":
+        return cls(
+            f"The {side} database refused a write while {action}: the session is read-only "
+            "(a read-only role, a standby, or default_transaction_read_only); connect to the "
+            f"primary with a role that may write there.",
             sqlstate=sqlstate,
         )
     if sqlstate is None:

@@ -31,7 +31,7 @@ from ferry.engine.session import RunSession
 from ferry.engine.slices import KeyRange, slice_count
 from ferry.engine.target import TargetTable, read_target_table, refresh_statistics
 from ferry.engine.transform import RowShaper
-from ferry.errors import ConfigurationError, DatabaseError, FerryError, StateError
+from ferry.errors import ConfigurationError, DatabaseError, FerryError, Interrupted, StateError
 from ferry.progress import Progress
 from ferry.runlog import RunLog
 from ferry.state import control
@@ -67,6 +67,7 @@ class RunContext:
     workers: int = 1
     retry: RetryPolicy = RetryPolicy()
     log: RunLog = field(default_factory=RunLog.disabled)
+    stop: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -339,7 +340,9 @@ def _one_batch(
         lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size, key_range.last),
     )
     if not rows:
-        return None
+        return None  # checked before stopping: an entity whose rows are all done completes
+    if ctx.stop.is_set():
+        raise Interrupted(f"{entity.name} stopped after its last committed batch")
     _check_keys(entity, rows, after)
     staged = [shaper.shape(row) for row in rows]
     last = int(rows[-1][0])

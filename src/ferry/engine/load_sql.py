@@ -105,7 +105,11 @@ def _mapped(
 def resolve_parent(
     stage: sql.Identifier, column: sql.Identifier, parent: Parent, entity: str
 ) -> sql.Composed:
-    """Required parent missing -> quarantine with the parent's fate; optional -> NULL + note."""
+    """Required parent missing -> quarantine with the parent's fate; optional -> NULL + note.
+
+    The fate: quarantined (with its reason), skipped (with its rule), absent from the source
+    (the parent entity has completed, so every source row of it is accounted for), or not
+    migrated yet."""
     if not parent.required:
         return sql.SQL(
             "UPDATE {stage} s SET _notes = s._notes || {note}::text "
@@ -126,6 +130,11 @@ def resolve_parent(
         "   AND NOT q.resolved),"
         "  (SELECT 'parent ' || {name} || ' ' || s.{col} || ' was skipped by rule ' || k.rule"
         "   FROM ferry.skipped k WHERE k.entity = {name} AND k.legacy_id = s.{col}),"
+        "  (SELECT 'parent ' || {name} || ' ' || s.{col} || ' does not exist in the source'"
+        "   FROM ferry.migration_control c WHERE c.entity = {name} AND c.batch IS NULL"
+        "   AND c.operation IN ('migrate', 'sync') AND c.status = 'completed'"
+        "   AND c.id = (SELECT max(l.id) FROM ferry.migration_control l WHERE l.entity = {name}"
+        "    AND l.batch IS NULL AND l.operation IN ('migrate', 'sync', 'rollback'))),"
         "  'parent ' || {name} || ' ' || s.{col} || ' is not migrated') END"
         " WHERE s._status = 'insert' AND (s.{col} IS NULL OR NOT {mapped})"
     ).format(

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,9 +28,15 @@ from ferry import __version__
 from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
 from ferry.engine import bulk
-from ferry.engine.executor import EntityResult, RetryPolicy, RunContext, migrate_entity
+from ferry.engine.executor import (
+    EntityResult,
+    RetryPolicy,
+    RunContext,
+    migrate_entity,
+    on_database,
+)
 from ferry.engine.session import RunSession
-from ferry.errors import FerryError
+from ferry.errors import FerryError, Interrupted
 from ferry.progress import Progress
 from ferry.runlog import LoggedProgress, RunLog, log_path, logs_directory
 from ferry.state import control
@@ -51,6 +58,7 @@ class RunResult:
     blocked: list[str] = field(default_factory=list)
     # `validate final` only: every source table against the catalogue.
     coverage: Coverage | None = None
+    interrupted: bool = False  # Ctrl-C stopped it before every entity was done
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class RunOptions:
     workers: int = 1
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     bulk: bool = True  # load empty target tables with their FKs and indexes deferred
+    stop: threading.Event = field(default_factory=threading.Event)  # set by Ctrl-C
 
 
 def catalogue_fingerprint(catalogue: Catalogue, name: str) -> str:
@@ -99,7 +108,7 @@ def run_plan(
     everything = target_conn.transaction(force_rollback=True) if options.dry_run else nullcontext()
     with everything:
         run_id = _start_run(session, operation, target, options)
-        log = _open_log(session, run_id, progress)
+        log = _open_log(session, run_id, options.dry_run, progress)
         _log_start(log, operation, target, options)
         started = time.monotonic()
         try:
@@ -117,10 +126,12 @@ def run_plan(
                 progress=LoggedProgress(progress, log),
                 log=log,
             )
+            if result.interrupted:
+                failures.insert(0, _interrupted(run_id))
             _finish(session, run_id, failures)
             log.event(
                 "run_finished",
-                status="failed" if failures else "completed",
+                status=_run_status(failures),
                 seconds=round(time.monotonic() - started, 3),
                 **(_error_fields(failures[0]) if failures else {}),
             )
@@ -154,6 +165,19 @@ def _restore_deferred(session: RunSession, log: RunLog, progress: Progress) -> N
         names = ", ".join(sorted({f"{d.schema}.{d.table}" for d in restored}))
         log.event("constraints_restored", definitions=len(restored))
         progress.message(f"restored {len(restored)} deferred constraints and indexes of {names}")
+
+
+def _interrupted(run_id: int) -> Interrupted:
+    return Interrupted(
+        f"interrupted: run {run_id} stopped after each worker's current batch; every committed "
+        "batch is kept, and running the same command again resumes."
+    )
+
+
+def _run_status(failures: list[FerryError]) -> str:
+    if not failures:
+        return "completed"
+    return "interrupted" if isinstance(failures[0], Interrupted) else "failed"
 
 
 def _start_run(session: RunSession, operation: str, target: str, options: RunOptions) -> int:
@@ -203,9 +227,15 @@ def _run_phases(
             options.workers,
             options.retry,
             log,
+            options.stop,
         )
         try:
+            if options.stop.is_set():  # asked to stop before this entity began
+                raise Interrupted(f"{name} was not started")
             outcome = work(ctx, name)
+        except Interrupted as exc:
+            log.event("entity_interrupted", entity=name)
+            return exc
         except FerryError as exc:
             log.event("entity_failed", entity=name, **_error_fields(exc))
             return exc
@@ -213,6 +243,9 @@ def _run_phases(
         return outcome
 
     for phase in phases:
+        if options.stop.is_set():
+            result.interrupted = True
+            break
         runnable = [name for name in phase if not failed & blockers(name)]
         for name in phase:
             if name not in runnable:
@@ -221,7 +254,11 @@ def _run_phases(
                 log.event("entity_blocked", entity=name)
         outcomes = _run_phase(session, run_id, runnable, attempt, options)
         for name, outcome in zip(runnable, outcomes, strict=True):
-            if isinstance(outcome, FerryError):
+            if isinstance(outcome, Interrupted):  # its summary stays open: the next run resumes
+                result.interrupted = True
+                result.entities.append(EntityResult(name, status="interrupted"))
+                progress.entity_finished(name, "interrupted")
+            elif isinstance(outcome, FerryError):
                 failures.append(outcome)
                 failed.add(name)
                 result.entities.append(EntityResult(name, status="failed"))
@@ -246,9 +283,13 @@ def _log_start(log: RunLog, operation: str, target: str, options: RunOptions) ->
     )
 
 
-def _open_log(session: RunSession, run_id: int, progress: Progress) -> RunLog:
-    directory = logs_directory(session.settings.state_dir, session.endpoints.target)
-    log = RunLog(log_path(directory, run_id), run_id)
+def _open_log(session: RunSession, run_id: int, dry_run: bool, progress: Progress) -> RunLog:
+    directory = on_database(
+        "target",
+        "finding the run logs",
+        lambda: logs_directory(session.settings.state_dir, session.target()),
+    )
+    log = RunLog(log_path(directory, run_id, dry_run=dry_run), run_id)
     if log.failure:
         progress.message(
             f"The run log could not be written in {directory} ({log.failure}); the run goes on, "
@@ -377,7 +418,7 @@ def _finish(session: RunSession, run_id: int, failures: list[FerryError]) -> Non
         _best_effort(
             session,
             lambda target: control.finish_run(
-                target, run_id, "failed", type(first).__name__, first.sentence
+                target, run_id, _run_status(failures), type(first).__name__, first.sentence
             ),
         )
     else:

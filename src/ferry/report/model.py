@@ -1,9 +1,12 @@
 """What a report says, gathered from the databases: the numbers every format renders.
 
 A report describes the migration as it stands (the same counts as `ferry status`) and one run
-in detail: by default the latest migrate or sync, with the latest validation. Everything is
-read from ferry's state in the target and from the source's counts: ids, counts, timings and
-money totals, never row values.
+in detail (by default the latest migrate or sync). Per entity it remembers across runs: the
+latest validation that covered the entity (a `validate orders` after a `validate final` does
+not make the others "not validated"), and the totals of every migrate run that made the entity
+since its last rollback (a small re-run does not replace the migration's duration and rate).
+Each figure names the runs it comes from. Everything is read from ferry's state in the target
+and from the source's counts: ids, counts, timings and money totals, never row values.
 """
 
 from __future__ import annotations
@@ -68,7 +71,22 @@ class EntityInRun:
 
 
 @dataclass(frozen=True)
+class EntityMade:
+    """An entity's migration: every migrate run that wrote it since its last rollback."""
+
+    entity: str
+    processed: int
+    seconds: float | None
+    runs: list[int]
+
+    @property
+    def rows_per_second(self) -> float | None:
+        return self.processed / self.seconds if self.seconds else None
+
+
+@dataclass(frozen=True)
 class Finding:
+    run_id: int
     entity: str
     check: str
     passed: bool
@@ -95,6 +113,8 @@ class Summary:
     run_seconds: float | None
     run_rows: int
     rows_per_second: float | None
+    migration_runs: list[int]
+    validation_runs: list[int]
 
 
 @dataclass(frozen=True)
@@ -107,6 +127,7 @@ class Report:
     runs: list[Run]
     run: Run | None
     work: dict[str, EntityInRun]
+    made: dict[str, EntityMade]
     validation: Run | None
     findings: list[Finding]
     quarantine: list[tuple[str, str, int]]
@@ -118,11 +139,12 @@ class Report:
 
     @property
     def validation_is_stale(self) -> bool:
-        """The validation ran before the reported run: its verdict predates the rows."""
-        return (
-            self.validation is not None
-            and self.run is not None
-            and self.validation.run_id < self.run.run_id
+        """Some entity's latest validation ran before a run that wrote it since: its verdict
+        predates the rows."""
+        validated = {f.entity: f.run_id for f in self.findings}
+        return any(
+            made.runs and validated.get(name, made.runs[-1]) < made.runs[-1]
+            for name, made in self.made.items()
         )
 
     def as_dict(self) -> dict:
@@ -134,6 +156,10 @@ class Report:
             name: {**asdict(w), "seconds": w.seconds, "rows_per_second": w.rows_per_second}
             for name, w in self.work.items()
         }
+        data["made"] = {
+            name: {**asdict(m), "rows_per_second": m.rows_per_second}
+            for name, m in self.made.items()
+        }
         data["quarantine"] = [{"entity": e, "reason": r, "rows": n} for e, r, n in self.quarantine]
         data["validation_is_stale"] = self.validation_is_stale
         return data
@@ -143,8 +169,10 @@ def summarise(report: Report) -> Summary:
     statuses = report.statuses
     content = [f for f in report.findings if f.check == "content"]
     money = [f for f in report.findings if f.check.startswith("money:")]
-    run_rows = sum(w.processed for w in report.work.values())
-    seconds = report.run.seconds if report.run else None
+    runs = sorted({run for made in report.made.values() for run in made.runs})
+    run_rows = sum(made.processed for made in report.made.values())
+    spans = [r.seconds for r in report.runs if r.run_id in runs and r.seconds is not None]
+    seconds = sum(spans) if spans else None
     return Summary(
         entities=len(statuses),
         source=sum(s.source_rows for s in statuses),
@@ -160,6 +188,8 @@ def summarise(report: Report) -> Summary:
         run_seconds=seconds,
         run_rows=run_rows,
         rows_per_second=run_rows / seconds if seconds else None,
+        migration_runs=runs,
+        validation_runs=sorted({f.run_id for f in report.findings}),
     )
 
 
@@ -186,8 +216,9 @@ def gather(
         runs=runs,
         run=focus,
         work=_work(target, focus.run_id) if focus else {},
+        made=_made(target) if runs else {},
         validation=validation,
-        findings=_findings(target, validation.run_id) if validation else [],
+        findings=_latest_findings(target) if validation else [],
         quarantine=[(q.entity, q.reason, q.rows) for q in counts_by_reason(target)] if runs else [],
         coverage=coverage,
     )
@@ -226,10 +257,28 @@ def _work(target: psycopg.Connection, run_id: int) -> dict[str, EntityInRun]:
     return {row["entity"]: EntityInRun(**row) for row in rows}
 
 
-def _findings(target: psycopg.Connection, run_id: int) -> list[Finding]:
+def _made(target: psycopg.Connection) -> dict[str, EntityMade]:
+    """Per entity, the migrate runs since its last rollback: rows, seconds, run ids."""
     rows = target.execute(
-        "SELECT entity, check_name, passed, checked, failed, detail, legacy_ids, totals"
-        " FROM ferry.validation_findings WHERE run_id = %s ORDER BY entity, check_name",
-        (run_id,),
+        "SELECT c.entity, sum(c.rows_processed)::bigint,"
+        " sum(extract(epoch FROM c.finished_at - c.started_at))::float8,"
+        " array_agg(c.run_id ORDER BY c.run_id)"
+        " FROM ferry.migration_control c"
+        " WHERE c.batch IS NULL AND c.operation = 'migrate' AND c.rows_processed > 0"
+        " AND c.id > coalesce((SELECT max(b.id) FROM ferry.migration_control b"
+        "  WHERE b.entity = c.entity AND b.operation = 'rollback' AND b.batch IS NULL), 0)"
+        " GROUP BY c.entity"
+    ).fetchall()
+    return {row[0]: EntityMade(*row) for row in rows}
+
+
+def _latest_findings(target: psycopg.Connection) -> list[Finding]:
+    """Per entity, the findings of the latest validation run that covered it."""
+    rows = target.execute(
+        "SELECT f.run_id, f.entity, f.check_name, f.passed, f.checked, f.failed, f.detail,"
+        " f.legacy_ids, f.totals FROM ferry.validation_findings f"
+        " JOIN (SELECT entity, max(run_id) AS run_id FROM ferry.validation_findings"
+        "  GROUP BY entity) latest USING (entity, run_id)"
+        " ORDER BY f.entity, f.check_name"
     ).fetchall()
     return [Finding(*row) for row in rows]

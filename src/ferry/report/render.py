@@ -38,6 +38,8 @@ class EntityLine:
     rows_per_second: float | None
     verified: int | None
     checks_failed: int | None
+    migrated_in: str  # the runs the row counts and timing come from, e.g. "1, 4"
+    validated_in: int | None  # the run of the entity's latest validation
 
 
 def render(report: Report, fmt: Format) -> str:
@@ -86,7 +88,7 @@ def _entity_lines(report: Report, findings: dict[str, list[Finding]]) -> list[En
     phase_of = {name: i + 1 for i, phase in enumerate(report.phases) for name in phase}
     lines = []
     for status in report.statuses:
-        work = report.work.get(status.entity)
+        made = report.made.get(status.entity)
         checks = findings.get(status.entity, [])
         content = next((f for f in checks if f.check == "content"), None)
         lines.append(
@@ -100,11 +102,13 @@ def _entity_lines(report: Report, findings: dict[str, list[Finding]]) -> list[En
                 balanced=status.balanced,
                 state=status.state,
                 dependencies_complete=status.dependencies_complete,
-                processed=work.processed if work else None,
-                seconds=work.seconds if work else None,
-                rows_per_second=work.rows_per_second if work else None,
+                processed=made.processed if made else None,
+                seconds=made.seconds if made else None,
+                rows_per_second=made.rows_per_second if made else None,
                 verified=content.checked - content.failed if content else None,
                 checks_failed=sum(not f.passed for f in checks) if checks else None,
+                migrated_in=", ".join(map(str, made.runs)) if made else "",
+                validated_in=checks[0].run_id if checks else None,
             )
         )
     return lines

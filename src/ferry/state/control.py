@@ -48,6 +48,11 @@ def start_run(
     ).fetchone()[0]
 
 
+def run_ids(conn: psycopg.Connection) -> list[int]:
+    """Every run recorded in this target, oldest first (dry runs leave none)."""
+    return [row[0] for row in conn.execute("SELECT run_id FROM ferry.runs ORDER BY run_id")]
+
+
 def mark_interrupted_runs(conn: psycopg.Connection) -> None:
     """Runs still 'running' when a new run holds the run lock died without finishing."""
     conn.execute(

@@ -46,6 +46,7 @@ class EntityStatus:
     state: str
     dependencies_complete: bool
     last_run: LastRun | None
+    skipped_by_rule: dict[str, int]
     # Foreign keys and indexes its bulk load dropped and that are not back yet (a crash).
     constraints_deferred: int = 0
 
@@ -99,6 +100,12 @@ def entity_statuses(
     deferred_by_entity: dict[str, int] = {}
     if current_version(target) > 0:
         deferred_by_entity = deferred.pending_by_entity(target)
+    rules: dict[str, dict[str, int]] = {}
+    if current_version(target) > 0:
+        for name, rule, rows in target.execute(
+            "SELECT entity, rule, count(*) FROM ferry.skipped GROUP BY 1, 2 ORDER BY 1, 3 DESC"
+        ):
+            rules.setdefault(name, {})[rule] = rows
         migrated = _per_entity(
             target, "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity"
         )
@@ -140,6 +147,7 @@ def entity_statuses(
                 dependencies_complete=all(states[d] == "completed" for d in entity.depends_on),
                 last_run=last.get(name),
                 constraints_deferred=deferred_by_entity.get(name, 0),
+                skipped_by_rule=rules.get(name, {}),
             )
         )
     return result

@@ -179,6 +179,11 @@ def _money_outcome(entity: Entity, column: str, tally: ContentTally) -> CheckOut
         detail = (
             f"{column}: target {total_actual:,.2f} vs source {total_expected:,.2f}; "
             f"{len(wrong)} {entity.money_owner or 'total'} sums differ"
+            + (
+                f" ({entity.money_owner} {', '.join(map(str, wrong[:10]))})"
+                if entity.money_owner
+                else ""
+            )
         )
     totals = {"source": str(total_expected), "target": str(total_actual)}
     return CheckOutcome(f"money:{column}", len(owners), len(wrong), detail, totals=totals)
