@@ -167,8 +167,9 @@ def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> En
                 loop(ctx, key_range)
         else:
             _in_parallel(ctx, ranges, loop)
-    except FerryError:  # the schema is whole again as soon as possible; the failure stays
-        if bulk and not ctx.dry_run:
+    except FerryError as exc:  # the schema is whole again as soon as possible; the failure
+        # stays. Not after Ctrl-C: index builds could take long, and the next run rebuilds.
+        if bulk and not ctx.dry_run and not isinstance(exc, Interrupted):
             with contextlib.suppress(FerryError):  # else the next run restores it
                 _restore(ctx, entity)
         raise
