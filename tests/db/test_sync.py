@@ -25,7 +25,7 @@ def sync(
     urls: tuple[str, str],
     *,
     catalogue: Catalogue = CATALOGUE,
-    propagate: bool = False,
+    keep_deleted: bool = False,
     dry_run: bool = False,
     batch_size: int = 7,
 ) -> dict[str, SyncResult]:
@@ -37,7 +37,7 @@ def sync(
             catalogue,
             phases,
             "everything",
-            propagate=propagate,
+            keep_deleted=keep_deleted,
             options=RunOptions(batch_size, dry_run=dry_run),
             progress=SilentProgress(),
         )
@@ -91,13 +91,13 @@ def test_sync_equals_a_fresh_migration_of_the_changed_source(toy_urls, fresh_tar
     source, target = toy_urls
     migrate(toy_urls)
     play_a_period(source)
-    results = sync(toy_urls, propagate=True)
+    results = sync(toy_urls)
     migrate((source, fresh_target))
     assert content(target) == content(fresh_target)
     books = results["books"]
     assert books.processed == 3  # the new rows after the checkpoint
     assert books.changed == 2  # book 1's title, book 11's price
-    assert books.gone == [12] and books.deleted == 1
+    assert books.gone == [12] and books.released == 1
     assert results["authors"].changed == 1  # Cid moved to Bergen
     assert outcomes(target, "books")[5] == "migrated"  # its author arrived
     assert outcomes(target, "books")[7] == "migrated"  # its code was fixed
@@ -108,27 +108,40 @@ def test_sync_equals_a_fresh_migration_of_the_changed_source(toy_urls, fresh_tar
 def test_a_second_sync_writes_nothing(toy_urls) -> None:
     migrate(toy_urls)
     play_a_period(toy_urls[0])
-    sync(toy_urls, propagate=True)
+    sync(toy_urls)
     before = content(toy_urls[1])
-    again = sync(toy_urls, propagate=True)
+    again = sync(toy_urls)
     assert content(toy_urls[1]) == before
-    assert all(r.migrated == r.changed == r.deleted == 0 for r in again.values())
+    assert all(r.migrated == r.changed == r.released == r.dependents == 0 for r in again.values())
     assert all(not r.gone for r in again.values())
 
 
-def test_gone_rows_are_only_counted_without_propagation(toy_urls) -> None:
+def test_gone_rows_are_retained_with_keep_deleted_and_released_by_the_next_sync(
+    toy_urls,
+) -> None:
+    """Kept by choice, a row gone from the source is `retained`, not migrated; a later sync
+    without the flag mirrors the source and releases it."""
     migrate(toy_urls)
     play_a_period(toy_urls[0])
-    results = sync(toy_urls)
-    assert results["books"].gone == [12] and results["books"].deleted == 0
+    results = sync(toy_urls, keep_deleted=True)
+    assert results["books"].gone == [12] and results["books"].retained == 1
+    assert results["books"].released == 0
     assert outcomes(toy_urls[1], "books")[12] == "migrated"
+    with psycopg.connect(toy_urls[1]) as conn:
+        retained = conn.execute("SELECT entity, legacy_id FROM ferry.retained").fetchall()
+    assert retained == [("books", 12)]
+    assert not sync(toy_urls, keep_deleted=True)["books"].gone  # counted once, kept
+    assert sync(toy_urls)["books"].released == 1
+    assert 12 not in outcomes(toy_urls[1], "books")
+    with psycopg.connect(toy_urls[1]) as conn:
+        assert conn.execute("SELECT count(*) FROM ferry.retained").fetchone()[0] == 0
 
 
 def test_dry_run_reports_and_writes_nothing(toy_urls) -> None:
     migrate(toy_urls)
     play_a_period(toy_urls[0])
     before = content(toy_urls[1])
-    results = sync(toy_urls, propagate=True, dry_run=True)
+    results = sync(toy_urls, dry_run=True)
     assert content(toy_urls[1]) == before
     assert results["books"].processed == 3 and results["books"].changed == 2
     assert results["books"].gone == [12]
@@ -185,6 +198,11 @@ def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_
     (skipped) with her fifty books: all leave the target, as a fresh migration never wrote them."""
     source, target = toy_urls
     migrate(toy_urls)
+    with psycopg.connect(target) as conn:
+        her_books = conn.execute(
+            "SELECT count(*) FROM books b JOIN authors a ON a.id = b.author_id"
+            " WHERE a.legacy_author_id = 5"
+        ).fetchone()[0]
     with psycopg.connect(source) as conn:
         conn.execute("UPDATE books SET price = 'n/a' WHERE id = 1")
         conn.execute("UPDATE authors SET is_test = true WHERE id = 5")
@@ -192,9 +210,7 @@ def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_
     migrate((source, fresh_target))
     assert content(target) == content(fresh_target)
     assert results["authors"].leaving == [5]
-    assert 1 in results["books"].leaving and 11 in results["books"].leaving
-    assert results["books"].deleted == len(results["books"].leaving)
+    assert results["books"].leaving == [1]
+    assert her_books > 0 and results["authors"].dependents == her_books  # released with her
     assert outcomes(target, "books")[11] == "quarantine:missing_parent:authors"
     assert outcomes(target, "authors")[5] == "skipped:test_account"
-    with psycopg.connect(target) as conn:
-        assert conn.execute("SELECT count(*) FROM ferry.pending_deletions").fetchone()[0] == 0

@@ -43,6 +43,7 @@ class RunResult:
     dry_run: bool
     entities: list[EntityResult] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,14 @@ def run_plan(
     parameters: Callable[[str], dict],
     options: RunOptions,
     progress: Progress,
+    on_result: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     """Apply `work` to each entity, phase by phase, under one run row and the run lock.
 
     Entities of one phase are independent: with several workers they run at once, each on
     connections of its own whose source reads share the run's snapshot. A dry run stays on
-    one connection (everything it does is rolled back as one transaction).
+    one connection (everything it does is rolled back as one transaction). `on_result` sees
+    the run's result before a failure is raised, so that what did happen can be shown.
     """
     session.lock()
     target_conn = session.target()
@@ -107,6 +110,7 @@ def run_plan(
                 log=log,
             )
             _finish(session, run_id, failures)
+            result.seconds = time.monotonic() - started
             log.event(
                 "run_finished",
                 status="failed" if failures else "completed",
@@ -123,6 +127,8 @@ def run_plan(
             raise
         finally:
             log.close()
+    if on_result is not None:
+        on_result(result)
     if failures:
         first = failures[0]
         if result.blocked:  # say what else did not happen, in the same sentence
