@@ -136,6 +136,7 @@ def validation_document(result: RunResult) -> dict:
                 "migrated": e.migrated,
                 "quarantined": e.quarantined,
                 "skipped": e.skipped,
+                "retained": e.retained,
                 "verified": e.verified,
                 "checks": [
                     {
@@ -155,12 +156,15 @@ def validation_document(result: RunResult) -> dict:
 
 
 def render_validation(result: RunResult) -> None:
+    """The equation per entity; a `retained` column beside it only when rows were kept."""
+    retained = any(e.retained for e in result.entities)
     table = Table(
         "entity",
         "source",
         "migrated",
         "quarantined",
         "skipped",
+        *(["retained"] if retained else []),
         "verified",
         "failed checks",
         "status",
@@ -174,6 +178,7 @@ def render_validation(result: RunResult) -> None:
             f"{e.migrated:,}",
             f"{e.quarantined:,}",
             f"{e.skipped:,}",
+            *([f"{e.retained:,}"] if retained else []),
             f"{e.verified:,}",
             str(len(failed)),
             e.status,
@@ -244,8 +249,17 @@ def status(as_json: JsonOption = False) -> None:
         document = {"entities": [s.as_dict() for s in statuses]}
         out_console.print_json(json.dumps(document))
         return
+    retained = any(item.retained for item in statuses)  # a column only when rows were kept
     table = Table(
-        "entity", "source", "migrated", "quarantined", "skipped", "target rows", "state", "deps"
+        "entity",
+        "source",
+        "migrated",
+        "quarantined",
+        "skipped",
+        *(["retained"] if retained else []),
+        "target rows",
+        "state",
+        "deps",
     )
     for item in statuses:
         table.add_row(
@@ -254,6 +268,7 @@ def status(as_json: JsonOption = False) -> None:
             f"{item.migrated:,}",
             f"{item.quarantined:,}",
             f"{item.skipped:,}",
+            *([f"{item.retained:,}"] if retained else []),
             "-" if item.target_rows is None else f"{item.target_rows:,}",
             item.state if item.balanced or item.state != "completed" else "unbalanced",
             "ok" if item.dependencies_complete else "waiting",

@@ -76,6 +76,7 @@ class EntityResult:
     migrated: int = 0
     quarantined: int = 0
     skipped: int = 0
+    retained: int = 0  # gone from the source, kept in the target by choice (sync, validate)
     deleted: int = 0
     verified: int = 0
     seconds: float = 0.0

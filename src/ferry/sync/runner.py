@@ -62,7 +62,6 @@ class SyncResult(EntityResult):
     leaving: list[int] = field(default_factory=list)
     released: int = 0
     dependents: int = 0
-    retained: int = 0
     kept: list[int] = field(default_factory=list)
     refusals: list[Dependent] = field(default_factory=list)
     refused: list[int] = field(default_factory=list)

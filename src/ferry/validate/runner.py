@@ -52,7 +52,7 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
     numbers = outcomes[0].numbers
     result.processed = numbers["source"]
     result.migrated, result.quarantined = numbers["migrated"], numbers["quarantined"]
-    result.skipped = numbers["skipped"]
+    result.skipped, result.retained = numbers["skipped"], numbers["retained"]
     result.verified = outcomes[3].checked - outcomes[3].failed
     result.status = "passed" if all(o.passed for o in outcomes) else "failed"
     result.seconds = time.monotonic() - started
