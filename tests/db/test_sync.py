@@ -13,6 +13,7 @@ from ferry.catalog.spec import Source, Workflow
 from ferry.db.endpoints import Endpoints
 from ferry.engine.runner import RunOptions
 from ferry.engine.session import RunSession
+from ferry.errors import StateError
 from ferry.plan.planner import make_plan
 from ferry.progress import SilentProgress
 from ferry.settings import load_settings
@@ -214,3 +215,44 @@ def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_
     assert her_books > 0 and results["authors"].dependents == her_books  # released with her
     assert outcomes(target, "books")[11] == "quarantine:missing_parent:authors"
     assert outcomes(target, "authors")[5] == "skipped:test_account"
+
+
+def test_a_row_ferry_did_not_write_holds_back_only_the_release_it_depends_on(
+    toy_urls, fresh_target
+) -> None:
+    """The new application wrote a book of author 5; in the source, author 5 and author 6 are
+    deleted (their books first). The sync releases author 6 with her books and everything
+    else, keeps author 5 (and her own books: they depend on what stays) and names the
+    application's row with the command that resolves it; the dry run says the same. Once
+    that row is gone, the next sync releases author 5 too."""
+    source, target = toy_urls
+    migrate(toy_urls)
+    planted = "00000000-0000-4000-8000-000000000005"
+    with psycopg.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO books (id, author_id, title, status) SELECT %s, id, 'app', 'draft'"
+            " FROM authors WHERE legacy_author_id = 5",
+            (planted,),
+        )
+    with psycopg.connect(source) as conn:
+        conn.execute("DELETE FROM books WHERE author_id IN (5, 6)")
+        conn.execute("DELETE FROM authors WHERE id IN (5, 6)")
+        conn.execute("UPDATE books SET title = 'A, second edition' WHERE id = 1")
+    for dry_run in (True, False):
+        with pytest.raises(StateError) as refused:
+            sync(toy_urls, dry_run=dry_run)
+        sentence = str(refused.value)
+        assert f"public.books row {planted}" in sentence
+        assert f"DELETE FROM public.books WHERE id = '{planted}'" in sentence
+        assert "author_id" in sentence and "public.authors" in sentence
+    authors = outcomes(target, "authors")
+    assert authors[5] == "migrated" and 6 not in authors
+    assert outcomes(target, "books")[1] == "migrated"
+    with psycopg.connect(target) as conn:
+        assert conn.execute("SELECT title FROM books WHERE legacy_book_id = 1").fetchone() == (
+            "A, second edition",
+        )
+        conn.execute("DELETE FROM books WHERE id = %s", (planted,))
+    sync(toy_urls)
+    migrate((source, fresh_target))
+    assert content(target) == content(fresh_target)

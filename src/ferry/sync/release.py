@@ -120,7 +120,7 @@ class DependencyGraph:
         }
         roots = {(table, i) for i in mapped.values() if i not in held}
         depth, parents, result.refusals = self._walk(cur, roots)
-        blocked = _ancestors(parents, [(d.parent_table, d.parent_id) for d in result.refusals])
+        blocked = _closure(parents, [(d.parent_table, d.parent_id) for d in result.refusals])
         result.kept = sorted(k for k, i in mapped.items() if (table, i) in blocked)
         result.released = sorted(set(legacy_ids) - set(result.kept))
         cur.execute(
@@ -130,7 +130,14 @@ class DependencyGraph:
             " WHERE r.entity = g.entity AND r.legacy_id = g.legacy_id",
             (entity, result.released),
         )
-        leaving = {row: d for row, d in depth.items() if row not in blocked}
+        children: dict[Row, set[Row]] = defaultdict(set)
+        for child, found_through in parents.items():
+            for parent in found_through:
+                children[parent].add(child)
+        # what leaves: the unblocked roots and what depends on them (a dependent of a row that
+        # stays, only, stays with it)
+        reached = _closure(children, [r for r in roots if r not in blocked], blocked)
+        leaving = {row: depth[row] for row in reached}
         self._release_dependents(cur, [r for r, d in leaving.items() if d > 0], result)
         for level in sorted({d for d in leaving.values()}, reverse=True):
             by_table: dict[str, list[UUID]] = defaultdict(list)
@@ -218,13 +225,15 @@ class DependencyGraph:
             result.dependents += len(ids)
 
 
-def _ancestors(parents: dict[Row, set[Row]], starts: list[Row]) -> set[Row]:
-    """The rows given and every doomed row they were found through, transitively."""
+def _closure(
+    links: dict[Row, set[Row]], starts: list[Row], avoid: set[Row] = frozenset()
+) -> set[Row]:
+    """The rows given and every row linked from them, transitively, never through `avoid`."""
     seen: set[Row] = set()
-    pending = list(starts)
+    pending = [row for row in starts if row not in avoid]
     while pending:
         row = pending.pop()
         if row not in seen:
             seen.add(row)
-            pending.extend(parents.get(row, ()))
+            pending.extend(r for r in links.get(row, ()) if r not in avoid)
     return seen
