@@ -34,6 +34,7 @@ from ferry.errors import ConfigurationError, DatabaseError, FerryError, StateErr
 from ferry.progress import Progress
 from ferry.runlog import RunLog
 from ferry.state import control
+from ferry.sync import digests
 
 T = TypeVar("T")
 STATISTICS_MIN_ROWS = 10_000
@@ -160,6 +161,8 @@ def migrate_entity(ctx: RunContext, entity: Entity) -> EntityResult:
     else:
         _in_parallel(ctx, ranges, loop)
     with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed", result.processed))
+    if ctx.operation == "migrate" and not ctx.dry_run:  # what the next sync compares against
+        with_retries(ctx, entity.name, lambda: _digest(ctx, entity, whole=start is None))
     result.status = "completed"
     result.seconds = time.monotonic() - started
     ctx.progress.entity_finished(entity.name, result.status)
@@ -236,6 +239,21 @@ def _key_ranges(ctx: RunContext, entity: Entity, start: int | None, total: int) 
             return ranges
 
     return on_database("target", f"planning {entity.name}", work)
+
+
+def _digest(ctx: RunContext, entity: Entity, *, whole: bool) -> None:
+    on_database(
+        "target",
+        f"digesting the source rows of {entity.name}",
+        lambda: digests.after_migrate(
+            ctx.session.source(),
+            ctx.session.target(),
+            entity,
+            ctx.run_id,
+            whole=whole,
+            restart=ctx.restart,
+        ),
+    )
 
 
 def _count(ctx: RunContext, entity: Entity) -> tuple[int, int | None]:

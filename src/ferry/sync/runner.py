@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from psycopg import sql
+
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
 from ferry.engine.executor import EntityResult, RunContext, commit_batch, migrate_entity
@@ -42,6 +44,7 @@ from ferry.engine.transform import RowShaper
 from ferry.errors import StateError
 from ferry.progress import Progress
 from ferry.state import control
+from ferry.sync import digests
 from ferry.sync.changes import ChangeApplier, ChangeTally
 from ferry.sync.outstanding import Outstanding, outstanding_keys
 from ferry.sync.release import DependencyGraph, Dependent, Release
@@ -73,13 +76,24 @@ class SyncResult(EntityResult):
         self.refusals += release.refusals
 
 
-def sync_entity(
-    ctx: RunContext, catalogue: Catalogue, graph: DependencyGraph, name: str, keep_deleted: bool
-) -> SyncResult:
+@dataclass
+class SyncRun:
+    """What the entities of one sync share: who points at whom in the target, the choice
+    about deleted rows, and the entities that gained mappings so far (their children's
+    quarantined rows may now load, and their optional parents link)."""
+
+    catalogue: Catalogue
+    graph: DependencyGraph
+    keep_deleted: bool
+    gained: set[str] = field(default_factory=set)
+
+
+def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
     """Sync one entity: new rows, rows gone from the source (released, or retained with
-    `keep_deleted`), rows to reload, changed rows."""
+    `keep_deleted`), rows to reload, changed rows; then its source digests are stored."""
     started = time.monotonic()
-    entity = catalogue.entities[name]
+    entity = run.catalogue.entities[name]
+    graph = run.graph
     new_rows = migrate_entity(ctx, entity)
     result = SyncResult(name, status=new_rows.status)
     for counter in ("processed", "migrated", "quarantined", "skipped"):
@@ -89,7 +103,18 @@ def sync_entity(
     )
     outstanding = _outstanding(ctx, entity)
     result.gone = outstanding.gone
-    if keep_deleted:
+    scope = None
+    if entity.source.changed_at is None:
+        scope = guarded(
+            ctx,
+            name,
+            "digesting the source rows of",
+            lambda: digests.scope(
+                ctx.session.source(), ctx.session.target(), entity, ctx.parameters["catalogue"]
+            ),
+        )
+    parents_gained = {p.entity for p in entity.parents} & run.gained
+    if run.keep_deleted:
         result.retained = guarded(
             ctx, name, "retaining rows gone from the source of", lambda: _retain(ctx, outstanding)
         )
@@ -102,17 +127,57 @@ def sync_entity(
                 lambda: _release_gone(ctx, graph, name, outstanding),
             )
         )
-    result.reloaded = reload_keys(ctx, entity, table, outstanding.reload).processed
-    tally = _apply_changes(ctx, entity, table, graph)
+    reload = outstanding.reload
+    if scope is not None and not parents_gained:  # held-back rows whose cause cannot be fixed
+        held = guarded(ctx, name, "reading the records of", lambda: _held_back(ctx, name))
+        reload = [k for k in reload if k not in held or scope.covers(k)]
+    reloaded = reload_keys(ctx, entity, table, reload)
+    result.reloaded = reloaded.processed
+    linkable: list[int] = []
+    if any(not p.required and p.entity in parents_gained for p in entity.parents):
+        linkable = guarded(ctx, name, "reading the mappings of", lambda: _linkable(ctx, name))
+    tally = _apply_changes(ctx, entity, table, graph, scope, linkable)
     result.changed, result.leaving, result.refused = tally.changed, tally.leaving, tally.refused
     for release in tally.releases:
         result.took(release)
     if any(name in r.entities for r in tally.releases):  # its own rows depended on released ones
-        result.reloaded += reload_keys(
-            ctx, entity, table, _outstanding(ctx, entity).reload
-        ).processed
+        again = reload_keys(ctx, entity, table, _outstanding(ctx, entity).reload)
+        result.reloaded += again.processed
+        reloaded.migrated += again.migrated
+    if new_rows.migrated or reloaded.migrated:
+        run.gained.add(name)
+    if scope is not None:
+        guarded(
+            ctx,
+            name,
+            "storing the source digests of",
+            lambda: digests.store(
+                ctx.session.target(), name, scope, ctx.run_id, result.refused + result.kept
+            ),
+        )
     result.seconds = time.monotonic() - started
     return result
+
+
+def _held_back(ctx: RunContext, name: str) -> set[int]:
+    """Legacy ids of the entity's open quarantine entries and skip records."""
+    rows = ctx.session.target().execute(
+        "SELECT legacy_id FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved"
+        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s",
+        {"e": name},
+    )
+    return {r[0] for r in rows}
+
+
+def _linkable(ctx: RunContext, name: str) -> list[int]:
+    """Migrated rows whose optional parent was set to NULL: a parent that arrived since links
+    them, though their source row is unchanged."""
+    rows = ctx.session.target().execute(
+        "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s"
+        " AND array_to_string(notes, ' ') LIKE '%%optional_parent_null:%%' ORDER BY 1",
+        (name,),
+    )
+    return [r[0] for r in rows]
 
 
 def _outstanding(ctx: RunContext, entity: Entity) -> Outstanding:
@@ -151,9 +216,16 @@ def reload_keys(
 
 
 def _apply_changes(
-    ctx: RunContext, entity: Entity, table: TargetTable, graph: DependencyGraph
+    ctx: RunContext,
+    entity: Entity,
+    table: TargetTable,
+    graph: DependencyGraph,
+    scope: digests.Scope | None,
+    linkable: list[int],
 ) -> ChangeTally:
-    """Compare (rows changed since the watermark, or all) and update, chunk by chunk."""
+    """Compare and update, chunk by chunk, the rows that may have changed: those changed since
+    the watermark (entities with a change time), else those of chunks whose digest differs,
+    plus `linkable` rows; every row when neither tells."""
     tally = ChangeTally()
     applier = ChangeApplier(entity, table, graph)
     shaper = RowShaper(entity)
@@ -161,6 +233,12 @@ def _apply_changes(
         ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
     )
     condition = None if since is None else changed_since(entity, since - OVERLAP)
+    if scope is not None and scope.changed is not None:
+        parts = [digests.in_chunks(entity, scope.width, scope.changed)] if scope.changed else []
+        parts += [with_keys(entity, linkable)] if linkable else []
+        if not parts:
+            return tally
+        condition = sql.SQL(" OR ").join(parts)
     after: int | None = None
     while True:
 
@@ -261,13 +339,13 @@ def run_sync(
     """Sync entities in dependency order, in one run. Rows that dependents ferry did not
     write hold back end the run with one sentence naming them (after `on_result` has seen
     the run's result, as it also does when an entity fails)."""
-    graph = DependencyGraph(catalogue, session.target())
+    run = SyncRun(catalogue, DependencyGraph(catalogue, session.target()), keep_deleted)
     result = run_plan(
         session,
         "sync",
         target,
         phases,
-        work=lambda ctx, name: sync_entity(ctx, catalogue, graph, name, keep_deleted),
+        work=lambda ctx, name: sync_entity(ctx, run, name),
         blockers=lambda name: catalogue.with_dependencies([name]) - {name},
         parameters=lambda name: {
             "batch_size": options.batch_size,
