@@ -102,6 +102,7 @@ class Scope:
     width: int
     now: Digests
     changed: list[int] | None
+    since_run: int | None = None  # the run that stored the digests compared against
 
     def covers(self, key: int) -> bool:
         return self.changed is None or key // self.width in self._changed
@@ -125,7 +126,9 @@ def scope(
     usable = width is not None and declared is not None and declared[0] == fingerprint
     width = width if usable else choose_width(reader, entity)
     now = source_digests(reader, entity, width)
-    return Scope(width, now, changed_chunks(now, stored) if usable else None)
+    if not usable:
+        return Scope(width, now, None)
+    return Scope(width, now, changed_chunks(now, stored), run_id)
 
 
 def after_migrate(

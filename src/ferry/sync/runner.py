@@ -76,16 +76,14 @@ class SyncResult(EntityResult):
         self.refusals += release.refusals
 
 
-@dataclass
+@dataclass(frozen=True)
 class SyncRun:
-    """What the entities of one sync share: who points at whom in the target, the choice
-    about deleted rows, and the entities that gained mappings so far (their children's
-    quarantined rows may now load, and their optional parents link)."""
+    """What the entities of one sync share: who points at whom in the target, and the choice
+    about deleted rows."""
 
     catalogue: Catalogue
     graph: DependencyGraph
     keep_deleted: bool
-    gained: set[str] = field(default_factory=set)
 
 
 def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
@@ -113,7 +111,11 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
                 ctx.session.source(), ctx.session.target(), entity, ctx.parameters["catalogue"]
             ),
         )
-    parents_gained = {p.entity for p in entity.parents} & run.gained
+    parents_gained = set()
+    if scope is not None and scope.since_run is not None:
+        parents_gained = guarded(
+            ctx, name, "reading the parents of", lambda: _gained(ctx, entity, scope.since_run)
+        )
     if run.keep_deleted:
         result.retained = guarded(
             ctx, name, "retaining rows gone from the source of", lambda: _retain(ctx, outstanding)
@@ -144,8 +146,6 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
         again = reload_keys(ctx, entity, table, _outstanding(ctx, entity).reload)
         result.reloaded += again.processed
         reloaded.migrated += again.migrated
-    if new_rows.migrated or reloaded.migrated:
-        run.gained.add(name)
     if scope is not None:
         guarded(
             ctx,
@@ -157,6 +157,20 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
         )
     result.seconds = time.monotonic() - started
     return result
+
+
+def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
+    """Parent entities that gained mappings in runs after `since_run` (the run whose digests
+    the entity compares against): their children's held-back rows may now load, and their
+    optional parents link. Read from the mappings, so a sync killed after a parent's gain and
+    run again still sees it."""
+    parents = sorted({p.entity for p in entity.parents})
+    rows = ctx.session.target().execute(
+        "SELECT p FROM unnest(%s::text[]) p WHERE EXISTS (SELECT 1 FROM"
+        " ferry.migration_mappings m WHERE m.entity = p AND m.run_id > %s)",
+        (parents, since_run),
+    )
+    return {r[0] for r in rows}
 
 
 def _held_back(ctx: RunContext, name: str) -> set[int]:
