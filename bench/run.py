@@ -93,6 +93,15 @@ def measure_legacy_method(
     return naive
 
 
+def measure_cutover(env: dict[str, str]) -> tuple[float, float]:
+    """Seconds of a sync over the unchanged source, then of one after a period of the lab's
+    life (`legacy mutate --seed 3`). Measured before the legacy method, which rolls entities
+    back and loads them its own way (that method then loads the mutated source)."""
+    unchanged = ferry("sync", env=env)
+    ferry("legacy", "mutate", "--seed", "3", env=env)
+    return unchanged, ferry("sync", env=env)
+
+
 def measure(server: str, scale: float, with_legacy_method: bool) -> dict:
     tag = uuid.uuid4().hex[:8]
     source = create(server, f"bench_src_{tag}")
@@ -114,6 +123,7 @@ def measure(server: str, scale: float, with_legacy_method: bool) -> dict:
         migrate_seconds = ferry("migrate", "all", env=env)
         entities = per_entity(target_url)
         validate_seconds = ferry("validate", "final", env=env)
+        cutover = measure_cutover(env)
         peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         processed = sum(rows for _, rows, _ in entities)
         naive = measure_legacy_method(source, target_url, env) if with_legacy_method else []
@@ -124,6 +134,7 @@ def measure(server: str, scale: float, with_legacy_method: bool) -> dict:
             "pgcopydb_seconds": pgcopydb_seconds,
             "migrate": (processed, migrate_seconds),
             "validate_seconds": validate_seconds,
+            "cutover": cutover,
             "entities": entities,
             "peak_rss_mb": peak_rss_mb,
             "legacy_method": naive,
@@ -143,6 +154,8 @@ def write(result: dict, machine_info: dict[str, str]) -> Path:
     ceiling_rate = rate(*result["ceiling"])
     peer_seconds = result["pgcopydb_seconds"]
     ferry_rate = rate(*result["migrate"])
+    noop, mutated = result["cutover"]
+    migrate_seconds = result["migrate"][1]
     naive_rows = sum(r for _, r, _ in result["legacy_method"])
     naive_seconds = sum(s for _, _, s in result["legacy_method"])
     naive_rate = rate(naive_rows, naive_seconds)
@@ -171,6 +184,8 @@ def write(result: dict, machine_info: dict[str, str]) -> Path:
         f"| ferry migrate all | {result['migrate'][0]:,} | {result['migrate'][1]:.1f} |"
         f" {ferry_rate:,.0f} |",
         f"| ferry validate final | | {result['validate_seconds']:.1f} | |",
+        f"| ferry sync, source unchanged | | {noop:.1f} | |",
+        f"| ferry sync after legacy mutate --seed 3 | | {mutated:.1f} | |",
         naive_line,
         "",
         f"- ferry migrate all / pgcopydb clone: {result['migrate'][1] / peer_seconds:.1f}x"
@@ -179,6 +194,8 @@ def write(result: dict, machine_info: dict[str, str]) -> Path:
         naive_ratio,
         f"- validate / migrate: {result['validate_seconds'] / result['migrate'][1]:.2f}"
         " (target <= 0.5)",
+        f"- cutover: no-op sync / migrate {noop / migrate_seconds:.3f} (target <= 0.05),"
+        f" mutated sync / migrate {mutated / migrate_seconds:.2f} (target <= 0.3)",
         f"- peak RSS of ferry: {result['peak_rss_mb']:.0f} MB (target <= 300)",
         f"- time per row: {result['migrate'][1] / max(result['migrate'][0], 1) * 1e6:.1f} us",
         "",

@@ -7,7 +7,7 @@ leave as FerryError subclasses with one sentence.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -318,14 +318,16 @@ def sync(
     settings: Settings,
     target: str = "all",
     *,
-    propagate_deletes: bool = False,
+    keep_deleted: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     """Carry over what changed in the source since the migration: new rows, rows to reload
-    (quarantined, skipped, never seen), changed rows; rows gone from the source are counted,
-    and deleted with `propagate_deletes`."""
+    (quarantined, skipped, never seen), changed rows, and rows gone from the source (released
+    with their dependents, or kept as `retained` with `keep_deleted`), in one run;
+    `on_result` sees the run's result even when the run then fails."""
     catalogue = load(settings)
     phases = make_plan(catalogue, target).phases
     with RunSession(resolve_endpoints(settings), settings) as session:
@@ -334,9 +336,10 @@ def sync(
             catalogue,
             phases,
             target,
-            propagate=propagate_deletes,
+            keep_deleted=keep_deleted,
             options=_run_options(settings, dry_run=dry_run, stop=stop),
             progress=progress or SilentProgress(),
+            on_result=on_result,
         )
 
 

@@ -31,6 +31,7 @@ from ferry.plan.planner import plan_entities
 from ferry.progress import Progress
 from ferry.state import control
 from ferry.state.schema import current_version
+from ferry.sync import digests
 
 T = TypeVar("T")
 # Rolling back this many rows leaves enough dead index entries to slow every later lookup.
@@ -154,6 +155,7 @@ def rollback_entity(
             removed, deleted, last_key = target.execute(statement).fetchone()
             if not removed:
                 control.close_records(target, name)
+                digests.forget(target, name)
                 control.finish_entity(target, ctx.run_id, name, "rollback", "completed")
                 return 0, 0
             batch = control.next_batch_number(target, ctx.run_id, name)

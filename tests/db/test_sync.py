@@ -13,6 +13,7 @@ from ferry.catalog.spec import Source, Workflow
 from ferry.db.endpoints import Endpoints
 from ferry.engine.runner import RunOptions
 from ferry.engine.session import RunSession
+from ferry.errors import StateError
 from ferry.plan.planner import make_plan
 from ferry.progress import SilentProgress
 from ferry.settings import load_settings
@@ -25,7 +26,7 @@ def sync(
     urls: tuple[str, str],
     *,
     catalogue: Catalogue = CATALOGUE,
-    propagate: bool = False,
+    keep_deleted: bool = False,
     dry_run: bool = False,
     batch_size: int = 7,
 ) -> dict[str, SyncResult]:
@@ -37,7 +38,7 @@ def sync(
             catalogue,
             phases,
             "everything",
-            propagate=propagate,
+            keep_deleted=keep_deleted,
             options=RunOptions(batch_size, dry_run=dry_run),
             progress=SilentProgress(),
         )
@@ -91,13 +92,13 @@ def test_sync_equals_a_fresh_migration_of_the_changed_source(toy_urls, fresh_tar
     source, target = toy_urls
     migrate(toy_urls)
     play_a_period(source)
-    results = sync(toy_urls, propagate=True)
+    results = sync(toy_urls)
     migrate((source, fresh_target))
     assert content(target) == content(fresh_target)
     books = results["books"]
     assert books.processed == 3  # the new rows after the checkpoint
     assert books.changed == 2  # book 1's title, book 11's price
-    assert books.gone == [12] and books.deleted == 1
+    assert books.gone == [12] and books.released == 1
     assert results["authors"].changed == 1  # Cid moved to Bergen
     assert outcomes(target, "books")[5] == "migrated"  # its author arrived
     assert outcomes(target, "books")[7] == "migrated"  # its code was fixed
@@ -108,27 +109,40 @@ def test_sync_equals_a_fresh_migration_of_the_changed_source(toy_urls, fresh_tar
 def test_a_second_sync_writes_nothing(toy_urls) -> None:
     migrate(toy_urls)
     play_a_period(toy_urls[0])
-    sync(toy_urls, propagate=True)
+    sync(toy_urls)
     before = content(toy_urls[1])
-    again = sync(toy_urls, propagate=True)
+    again = sync(toy_urls)
     assert content(toy_urls[1]) == before
-    assert all(r.migrated == r.changed == r.deleted == 0 for r in again.values())
+    assert all(r.migrated == r.changed == r.released == r.dependents == 0 for r in again.values())
     assert all(not r.gone for r in again.values())
 
 
-def test_gone_rows_are_only_counted_without_propagation(toy_urls) -> None:
+def test_gone_rows_are_retained_with_keep_deleted_and_released_by_the_next_sync(
+    toy_urls,
+) -> None:
+    """Kept by choice, a row gone from the source is `retained`, not migrated; a later sync
+    without the flag mirrors the source and releases it."""
     migrate(toy_urls)
     play_a_period(toy_urls[0])
-    results = sync(toy_urls)
-    assert results["books"].gone == [12] and results["books"].deleted == 0
+    results = sync(toy_urls, keep_deleted=True)
+    assert results["books"].gone == [12] and results["books"].retained == 1
+    assert results["books"].released == 0
     assert outcomes(toy_urls[1], "books")[12] == "migrated"
+    with psycopg.connect(toy_urls[1]) as conn:
+        retained = conn.execute("SELECT entity, legacy_id FROM ferry.retained").fetchall()
+    assert retained == [("books", 12)]
+    assert not sync(toy_urls, keep_deleted=True)["books"].gone  # counted once, kept
+    assert sync(toy_urls)["books"].released == 1
+    assert 12 not in outcomes(toy_urls[1], "books")
+    with psycopg.connect(toy_urls[1]) as conn:
+        assert conn.execute("SELECT count(*) FROM ferry.retained").fetchone()[0] == 0
 
 
 def test_dry_run_reports_and_writes_nothing(toy_urls) -> None:
     migrate(toy_urls)
     play_a_period(toy_urls[0])
     before = content(toy_urls[1])
-    results = sync(toy_urls, propagate=True, dry_run=True)
+    results = sync(toy_urls, dry_run=True)
     assert content(toy_urls[1]) == before
     assert results["books"].processed == 3 and results["books"].changed == 2
     assert results["books"].gone == [12]
@@ -185,6 +199,11 @@ def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_
     (skipped) with her fifty books: all leave the target, as a fresh migration never wrote them."""
     source, target = toy_urls
     migrate(toy_urls)
+    with psycopg.connect(target) as conn:
+        her_books = conn.execute(
+            "SELECT count(*) FROM books b JOIN authors a ON a.id = b.author_id"
+            " WHERE a.legacy_author_id = 5"
+        ).fetchone()[0]
     with psycopg.connect(source) as conn:
         conn.execute("UPDATE books SET price = 'n/a' WHERE id = 1")
         conn.execute("UPDATE authors SET is_test = true WHERE id = 5")
@@ -192,9 +211,48 @@ def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_
     migrate((source, fresh_target))
     assert content(target) == content(fresh_target)
     assert results["authors"].leaving == [5]
-    assert 1 in results["books"].leaving and 11 in results["books"].leaving
-    assert results["books"].deleted == len(results["books"].leaving)
+    assert results["books"].leaving == [1]
+    assert her_books > 0 and results["authors"].dependents == her_books  # released with her
     assert outcomes(target, "books")[11] == "quarantine:missing_parent:authors"
     assert outcomes(target, "authors")[5] == "skipped:test_account"
+
+
+def test_a_row_ferry_did_not_write_holds_back_only_the_release_it_depends_on(
+    toy_urls, fresh_target
+) -> None:
+    """The new application wrote a book of author 5; in the source, author 5 and author 6 are
+    deleted (their books first). The sync releases author 6 with her books and everything
+    else, keeps author 5 (and her own books: they depend on what stays) and names the
+    application's row with the command that resolves it; the dry run says the same. Once
+    that row is gone, the next sync releases author 5 too."""
+    source, target = toy_urls
+    migrate(toy_urls)
+    planted = "00000000-0000-4000-8000-000000000005"
     with psycopg.connect(target) as conn:
-        assert conn.execute("SELECT count(*) FROM ferry.pending_deletions").fetchone()[0] == 0
+        conn.execute(
+            "INSERT INTO books (id, author_id, title, status) SELECT %s, id, 'app', 'draft'"
+            " FROM authors WHERE legacy_author_id = 5",
+            (planted,),
+        )
+    with psycopg.connect(source) as conn:
+        conn.execute("DELETE FROM books WHERE author_id IN (5, 6)")
+        conn.execute("DELETE FROM authors WHERE id IN (5, 6)")
+        conn.execute("UPDATE books SET title = 'A, second edition' WHERE id = 1")
+    for dry_run in (True, False):
+        with pytest.raises(StateError) as refused:
+            sync(toy_urls, dry_run=dry_run)
+        sentence = str(refused.value)
+        assert f"public.books row {planted}" in sentence
+        assert f"DELETE FROM public.books WHERE id = '{planted}'" in sentence
+        assert "author_id" in sentence and "public.authors" in sentence
+    authors = outcomes(target, "authors")
+    assert authors[5] == "migrated" and 6 not in authors
+    assert outcomes(target, "books")[1] == "migrated"
+    with psycopg.connect(target) as conn:
+        assert conn.execute("SELECT title FROM books WHERE legacy_book_id = 1").fetchone() == (
+            "A, second edition",
+        )
+        conn.execute("DELETE FROM books WHERE id = %s", (planted,))
+    sync(toy_urls)
+    migrate((source, fresh_target))
+    assert content(target) == content(fresh_target)

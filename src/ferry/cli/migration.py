@@ -188,6 +188,7 @@ def validation_document(result: RunResult) -> dict:
                 "migrated": e.migrated,
                 "quarantined": e.quarantined,
                 "skipped": e.skipped,
+                "retained": e.retained,
                 "verified": e.verified,
                 "checks": [
                     {
@@ -207,12 +208,15 @@ def validation_document(result: RunResult) -> dict:
 
 
 def render_validation(result: RunResult) -> None:
+    """The equation per entity; a `retained` column beside it only when rows were kept."""
+    retained = any(e.retained for e in result.entities)
     table = FitTable(
         ENTITY,
         Col("source", number=True),
         Col("migrated", "migr.", number=True),
         Col("quarantined", "quar.", number=True),
         Col("skipped", "skip", number=True),
+        *([Col("retained", "ret.", number=True)] if retained else []),
         Col("verified", "verif.", number=True),
         Col("failed checks", "failed", number=True),
         Col("status"),
@@ -226,6 +230,7 @@ def render_validation(result: RunResult) -> None:
             count(e.migrated),
             count(e.quarantined),
             count(e.skipped),
+            *([count(e.retained)] if retained else []),
             count(e.verified),
             str(len(failed)),
             e.status,
@@ -305,12 +310,14 @@ def status(as_json: JsonOption = False) -> None:
         document = {"coverage": tables.as_dict(), "entities": [s.as_dict() for s in statuses]}
         print_json(document)
         return
+    retained = any(item.retained for item in statuses)  # a column only when rows were kept
     table = FitTable(
         ENTITY,
         Col("source", number=True),
         Col("migrated", "migr.", number=True),
         Col("quarantined", "quar.", number=True),
         Col("skipped", "skip", number=True),
+        *([Col("retained", "ret.", number=True)] if retained else []),
         Col("target rows", "target", number=True),
         Col("state"),
         Col("deps", drop=True),
@@ -322,6 +329,7 @@ def status(as_json: JsonOption = False) -> None:
             count(item.migrated),
             count(item.quarantined),
             count(item.skipped),
+            *([count(item.retained)] if retained else []),
             count(item.target_rows),
             item.state if item.balanced or item.state != "completed" else "unbalanced",
             "ok" if item.dependencies_complete else "waiting",

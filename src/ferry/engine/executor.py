@@ -35,6 +35,7 @@ from ferry.errors import ConfigurationError, DatabaseError, FerryError, Interrup
 from ferry.progress import Progress
 from ferry.runlog import RunLog
 from ferry.state import control
+from ferry.sync import digests
 
 T = TypeVar("T")
 STATISTICS_MIN_ROWS = 10_000
@@ -78,6 +79,7 @@ class EntityResult:
     migrated: int = 0
     quarantined: int = 0
     skipped: int = 0
+    retained: int = 0  # gone from the source, kept in the target by choice (sync, validate)
     deleted: int = 0
     verified: int = 0
     seconds: float = 0.0
@@ -176,6 +178,8 @@ def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> En
     if bulk and not ctx.dry_run:
         with_retries(ctx, entity.name, lambda: _restore(ctx, entity))
     with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed", result.processed))
+    if ctx.operation == "migrate" and not ctx.dry_run:  # what the next sync compares against
+        with_retries(ctx, entity.name, lambda: _digest(ctx, entity, whole=start is None))
     result.status = "completed"
     result.seconds = time.monotonic() - started
     ctx.progress.entity_finished(entity.name, result.status)
@@ -267,6 +271,21 @@ def _restore(ctx: RunContext, entity: Entity) -> None:
         "target",
         f"rebuilding the constraints and indexes of {entity.target}",
         lambda: bulk.restore(ctx.session.target(), entity=entity.name),
+    )
+
+
+def _digest(ctx: RunContext, entity: Entity, *, whole: bool) -> None:
+    on_database(
+        "target",
+        f"digesting the source rows of {entity.name}",
+        lambda: digests.after_migrate(
+            ctx.session.source(),
+            ctx.session.target(),
+            entity,
+            ctx.run_id,
+            whole=whole,
+            restart=ctx.restart,
+        ),
     )
 
 

@@ -59,6 +59,7 @@ class RunResult:
     # `validate final` only: every source table against the catalogue.
     coverage: Coverage | None = None
     interrupted: bool = False  # Ctrl-C stopped it before every entity was done
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,14 @@ def run_plan(
     parameters: Callable[[str], dict],
     options: RunOptions,
     progress: Progress,
+    on_result: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     """Apply `work` to each entity, phase by phase, under one run row and the run lock.
 
     Entities of one phase are independent: with several workers they run at once, each on
     connections of its own whose source reads share the run's snapshot. A dry run stays on
-    one connection (everything it does is rolled back as one transaction).
+    one connection (everything it does is rolled back as one transaction). `on_result` sees
+    the run's result before a failure is raised, so that what did happen can be shown.
     """
     session.lock()
     target_conn = session.target()
@@ -129,6 +132,7 @@ def run_plan(
             if result.interrupted:
                 failures.insert(0, _interrupted(run_id))
             _finish(session, run_id, failures)
+            result.seconds = time.monotonic() - started
             log.event(
                 "run_finished",
                 status=_run_status(failures),
@@ -145,6 +149,8 @@ def run_plan(
             raise
         finally:
             log.close()
+    if on_result is not None:
+        on_result(result)
     if failures:
         first = failures[0]
         if result.blocked:  # say what else did not happen, in the same sentence

@@ -104,6 +104,7 @@ class Summary:
     migrated: int
     quarantined: int
     skipped: int
+    retained: int
     balanced_entities: int
     verified: int | None
     money_checks: int
@@ -179,6 +180,7 @@ def summarise(report: Report) -> Summary:
         migrated=sum(s.migrated for s in statuses),
         quarantined=sum(s.quarantined for s in statuses),
         skipped=sum(s.skipped for s in statuses),
+        retained=sum(s.retained for s in statuses),
         balanced_entities=sum(s.balanced for s in statuses),
         verified=sum(f.checked - f.failed for f in content) if content else None,
         money_checks=len(money),

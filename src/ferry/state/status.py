@@ -1,7 +1,8 @@
 """`ferry status`: per entity, the accounting equation and where the entity stands.
 
 Numbers are counted fresh each time: source rows the way the entity reads them, and the
-target's mappings, open quarantine entries and skip records. State:
+target's mappings (rows retained by `sync --keep-deleted` apart: they are gone from the source
+and counted beside the equation), open quarantine entries and skip records. State:
 - pending: nothing recorded yet;
 - failed: the last run that wrote the entity failed;
 - completed: its last migrate or sync completed and source = migrated + quarantined + skipped;
@@ -43,6 +44,7 @@ class EntityStatus:
     migrated: int
     quarantined: int
     skipped: int
+    retained: int
     state: str
     dependencies_complete: bool
     last_run: LastRun | None
@@ -94,7 +96,7 @@ def entity_statuses(
 ) -> list[EntityStatus]:
     """Status of every entity, in plan order of the whole catalogue; `counts` are the
     source's (`source_counts`), read first so that a source failure is named as such."""
-    migrated = quarantined = skipped = {}
+    migrated = quarantined = skipped = retained = {}
     last: dict[str, LastRun] = {}
     last_write: dict[str, LastRun] = {}
     deferred_by_entity: dict[str, int] = {}
@@ -107,8 +109,13 @@ def entity_statuses(
         ):
             rules.setdefault(name, {})[rule] = rows
         migrated = _per_entity(
-            target, "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity"
+            target,
+            "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity",
         )
+        if target.execute("SELECT to_regclass('ferry.retained')").fetchone()[0]:  # since 0007
+            retained = _per_entity(
+                target, "SELECT entity, count(*) FROM ferry.retained GROUP BY entity"
+            )
         quarantined = _per_entity(
             target,
             "SELECT entity, count(*) FROM ferry.quarantine WHERE NOT resolved GROUP BY entity",
@@ -126,6 +133,7 @@ def entity_statuses(
             " WHERE c.batch IS NULL AND c.operation <> 'validate' ORDER BY c.entity, c.id DESC"
         ):
             last_write[row[0]] = LastRun(*row[1:])
+    migrated = {name: count - retained.get(name, 0) for name, count in migrated.items()}
     order = plan_entities(catalogue, catalogue.name, catalogue.entities).entities
     states: dict[str, str] = {}
     result = []
@@ -143,6 +151,7 @@ def entity_statuses(
                 migrated=migrated.get(name, 0),
                 quarantined=quarantined.get(name, 0),
                 skipped=skipped.get(name, 0),
+                retained=retained.get(name, 0),
                 state=states[name],
                 dependencies_complete=all(states[d] == "completed" for d in entity.depends_on),
                 last_run=last.get(name),

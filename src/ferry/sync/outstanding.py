@@ -6,7 +6,9 @@ temporary table of the target, where two set differences against ferry's records
   cause may be fixed: a parent arrived, a value was corrected), rows skipped by rule (the rule
   may no longer hold), and rows no batch ever saw (a transaction that committed a lower id
   after the checkpoint moved past it);
-- keys gone from the source: a mapping, quarantine entry or skip record without a source row.
+- keys gone from the source: a mapping, quarantine entry or skip record without a source row
+  (rows already retained by an earlier `--keep-deleted` sync apart, and those of them back in
+  the source).
 Keys only, never values; one sequential pass over each side.
 """
 
@@ -25,8 +27,11 @@ _KEYS = sql.Identifier("ferry_sync_source_keys")
 
 @dataclass(frozen=True)
 class Outstanding:
+    entity: str
     reload: list[int]
     gone: list[int]
+    retained: list[int]
+    returned: list[int]
 
 
 def outstanding_keys(
@@ -53,15 +58,25 @@ def outstanding_keys(
                 " ORDER BY 1"
             ).format(keys=_KEYS, name=name)
         ).fetchall()
-        gone = cur.execute(
+        recorded = cur.execute(
             sql.SQL(
-                "SELECT legacy_id FROM (SELECT legacy_id FROM ferry.migration_mappings"
-                "  WHERE entity = {name}"
+                "SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
+                "  AND r.legacy_id = recorded.legacy_id),"
+                " EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
+                " FROM (SELECT legacy_id FROM ferry.migration_mappings WHERE entity = {name}"
                 " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name}"
                 "  AND NOT resolved"
                 " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}) recorded"
                 " WHERE NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
+                " OR EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
+                "  AND r.legacy_id = recorded.legacy_id)"
                 " ORDER BY 1"
             ).format(keys=_KEYS, name=name)
         ).fetchall()
-    return Outstanding([r[0] for r in reload], [r[0] for r in gone])
+    return Outstanding(
+        entity.name,
+        [r[0] for r in reload],
+        gone=[key for key, retained, present in recorded if not retained and not present],
+        retained=[key for key, retained, present in recorded if retained and not present],
+        returned=[key for key, retained, present in recorded if retained and present],
+    )

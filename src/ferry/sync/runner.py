@@ -11,22 +11,25 @@ Per entity, parents before children, under one run (operation 'sync') and one so
    the previous sync's watermark minus `OVERLAP` (rows sharing a timestamp across a batch
    boundary are all re-read: the comparison, not the timestamp, decides what is written);
    the others compare every row.
-4. **Rows gone from the source** are counted; with `propagate_deletes` they leave the
-   migration: mappings removed, records closed, target rows queued for deletion.
-Rows that leave the migration (gone, or whose new version is quarantined or skipped) make
-their children leave too (a child finds its parent unmapped); the queued target rows are
-deleted in a last pass, children before parents.
+2. **Rows gone from the source** leave the migration (mirror, the default): mappings
+   removed, records closed, target rows deleted; with `keep_deleted` they stay, `retained`.
+3. (as above) reloads, then changed rows.
+A row that leaves the migration (gone, or its new version quarantined or skipped) takes its
+dependents in the target with it, children first, in the same transaction, whatever entity
+wrote them (`ferry.sync.release`); they come back through their own entity's reload, as a
+fresh migration would have loaded or quarantined them. Dependents ferry did not write keep
+what they depend on in place, and the run ends naming them.
 Every step is recomputed from the databases' state, so a sync killed at any point and run
 again ends where an uninterrupted one would, and a second sync right after writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import psycopg
 from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
@@ -41,8 +44,10 @@ from ferry.engine.transform import RowShaper
 from ferry.errors import StateError
 from ferry.progress import Progress
 from ferry.state import control
+from ferry.sync import digests
 from ferry.sync.changes import ChangeApplier, ChangeTally
-from ferry.sync.outstanding import outstanding_keys
+from ferry.sync.outstanding import Outstanding, outstanding_keys
+from ferry.sync.release import DependencyGraph, Dependent, Release
 
 # Rows whose change time lies this far before the watermark are compared again: a transaction
 # that stamped its rows before the last sync's snapshot may have committed after it.
@@ -51,21 +56,42 @@ OVERLAP = timedelta(hours=1)
 
 @dataclass
 class SyncResult(EntityResult):
-    """An entity's sync: migrate's counts for new and reloaded rows, plus what a sync finds."""
+    """An entity's sync: migrate's counts for new and reloaded rows, plus what a sync finds
+    (changed rows, rows gone from the source) and what it did with them."""
 
     reloaded: int = 0
     changed: int = 0
-    leaving: list[int] = field(default_factory=list)
-    refused: list[int] = field(default_factory=list)
     gone: list[int] = field(default_factory=list)
+    leaving: list[int] = field(default_factory=list)
+    released: int = 0
+    dependents: int = 0
+    kept: list[int] = field(default_factory=list)
+    refusals: list[Dependent] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
+
+    def took(self, release: Release) -> None:
+        self.released += len(release.released)
+        self.dependents += release.dependents
+        self.kept += release.kept
+        self.refusals += release.refusals
 
 
-def sync_entity(
-    ctx: RunContext, catalogue: Catalogue, name: str, propagate: bool, released: set[str]
-) -> SyncResult:
-    """Sync one entity. `released` names the entities whose rows left the migration in this
-    run so far: rows pointing at them must be compared whatever their change time."""
-    entity = catalogue.entities[name]
+@dataclass(frozen=True)
+class SyncRun:
+    """What the entities of one sync share: who points at whom in the target, and the choice
+    about deleted rows."""
+
+    catalogue: Catalogue
+    graph: DependencyGraph
+    keep_deleted: bool
+
+
+def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
+    """Sync one entity: new rows, rows gone from the source (released, or retained with
+    `keep_deleted`), rows to reload, changed rows; then its source digests are stored."""
+    started = time.monotonic()
+    entity = run.catalogue.entities[name]
+    graph = run.graph
     new_rows = migrate_entity(ctx, entity)
     result = SyncResult(name, status=new_rows.status)
     for counter in ("processed", "migrated", "quarantined", "skipped"):
@@ -73,28 +99,108 @@ def sync_entity(
     table = guarded(
         ctx, name, "reading", lambda: read_target_table(ctx.session.target(), entity.target)
     )
-    outstanding = guarded(
-        ctx,
-        name,
-        "comparing keys of",
-        lambda: outstanding_keys(ctx.session.source(), ctx.session.target(), entity),
-    )
+    outstanding = _outstanding(ctx, entity)
     result.gone = outstanding.gone
-    if propagate and outstanding.gone:
+    scope = None
+    if entity.source.changed_at is None:
+        scope = guarded(
+            ctx,
+            name,
+            "digesting the source rows of",
+            lambda: digests.scope(
+                ctx.session.source(), ctx.session.target(), entity, ctx.parameters["catalogue"]
+            ),
+        )
+    parents_gained = set()
+    if scope is not None and scope.since_run is not None:
+        parents_gained = guarded(
+            ctx, name, "reading the parents of", lambda: _gained(ctx, entity, scope.since_run)
+        )
+    if run.keep_deleted:
+        result.retained = guarded(
+            ctx, name, "retaining rows gone from the source of", lambda: _retain(ctx, outstanding)
+        )
+    else:
+        result.took(
+            guarded(
+                ctx,
+                name,
+                "releasing rows gone from the source of",
+                lambda: _release_gone(ctx, graph, name, outstanding),
+            )
+        )
+    reload = outstanding.reload
+    if scope is not None and not parents_gained:  # held-back rows whose cause cannot be fixed
+        held = guarded(ctx, name, "reading the records of", lambda: _held_back(ctx, name))
+        reload = [k for k in reload if k not in held or scope.covers(k)]
+    reloaded = reload_keys(ctx, entity, table, reload)
+    result.reloaded = reloaded.processed
+    linkable: list[int] = []
+    if any(not p.required and p.entity in parents_gained for p in entity.parents):
+        linkable = guarded(ctx, name, "reading the mappings of", lambda: _linkable(ctx, name))
+    tally = _apply_changes(ctx, entity, table, graph, scope, linkable)
+    result.changed, result.leaving, result.refused = tally.changed, tally.leaving, tally.refused
+    for release in tally.releases:
+        result.took(release)
+    if any(name in r.entities for r in tally.releases):  # its own rows depended on released ones
+        again = reload_keys(ctx, entity, table, _outstanding(ctx, entity).reload)
+        result.reloaded += again.processed
+        reloaded.migrated += again.migrated
+    if scope is not None:
         guarded(
             ctx,
             name,
-            "releasing rows gone from the source of",
-            lambda: _release_gone(ctx, name, outstanding.gone),
+            "storing the source digests of",
+            lambda: digests.store(
+                ctx.session.target(), name, scope, ctx.run_id, result.refused + result.kept
+            ),
         )
-    result.reloaded = reload_keys(ctx, entity, table, outstanding.reload).processed
-    every_row = any(p.entity in released for p in entity.parents)
-    tally = _apply_changes(ctx, entity, table, every_row)
-    result.changed, result.leaving, result.refused = tally.changed, tally.leaving, tally.refused
-    result.seconds += new_rows.seconds
-    if tally.leaving or (propagate and outstanding.gone):
-        released.add(name)
+    result.seconds = time.monotonic() - started
     return result
+
+
+def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
+    """Parent entities that gained mappings in runs after `since_run` (the run whose digests
+    the entity compares against): their children's held-back rows may now load, and their
+    optional parents link. Read from the mappings, so a sync killed after a parent's gain and
+    run again still sees it."""
+    parents = sorted({p.entity for p in entity.parents})
+    rows = ctx.session.target().execute(
+        "SELECT p FROM unnest(%s::text[]) p WHERE EXISTS (SELECT 1 FROM"
+        " ferry.migration_mappings m WHERE m.entity = p AND m.run_id > %s)",
+        (parents, since_run),
+    )
+    return {r[0] for r in rows}
+
+
+def _held_back(ctx: RunContext, name: str) -> set[int]:
+    """Legacy ids of the entity's open quarantine entries and skip records."""
+    rows = ctx.session.target().execute(
+        "SELECT legacy_id FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved"
+        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s",
+        {"e": name},
+    )
+    return {r[0] for r in rows}
+
+
+def _linkable(ctx: RunContext, name: str) -> list[int]:
+    """Migrated rows whose optional parent was set to NULL: a parent that arrived since links
+    them, though their source row is unchanged."""
+    rows = ctx.session.target().execute(
+        "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s"
+        " AND array_to_string(notes, ' ') LIKE '%%optional_parent_null:%%' ORDER BY 1",
+        (name,),
+    )
+    return [r[0] for r in rows]
+
+
+def _outstanding(ctx: RunContext, entity: Entity) -> Outstanding:
+    return guarded(
+        ctx,
+        entity.name,
+        "comparing keys of",
+        lambda: outstanding_keys(ctx.session.source(), ctx.session.target(), entity),
+    )
 
 
 def reload_keys(
@@ -124,17 +230,29 @@ def reload_keys(
 
 
 def _apply_changes(
-    ctx: RunContext, entity: Entity, table: TargetTable, every_row: bool
+    ctx: RunContext,
+    entity: Entity,
+    table: TargetTable,
+    graph: DependencyGraph,
+    scope: digests.Scope | None,
+    linkable: list[int],
 ) -> ChangeTally:
-    """Compare (rows changed since the watermark, or all) and update, chunk by chunk."""
+    """Compare and update, chunk by chunk, the rows that may have changed: those changed since
+    the watermark (entities with a change time), else those of chunks whose digest differs,
+    plus `linkable` rows; every row when neither tells."""
     tally = ChangeTally()
-    applier = ChangeApplier(entity, table)
+    applier = ChangeApplier(entity, table, graph)
     shaper = RowShaper(entity)
     since, latest = guarded(
         ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
     )
-    compare_all = since is None or every_row
-    condition = None if compare_all else changed_since(entity, since - OVERLAP)
+    condition = None if since is None else changed_since(entity, since - OVERLAP)
+    if scope is not None and scope.changed is not None:
+        parts = [digests.in_chunks(entity, scope.width, scope.changed)] if scope.changed else []
+        parts += [with_keys(entity, linkable)] if linkable else []
+        if not parts:
+            return tally
+        condition = sql.SQL(" OR ").join(parts)
     after: int | None = None
     while True:
 
@@ -187,56 +305,38 @@ def _set_watermark(ctx: RunContext, entity: Entity, latest: datetime) -> None:
         )
 
 
-def _release_gone(ctx: RunContext, name: str, gone: list[int]) -> None:
-    """Legacy ids gone from the source leave the migration: mappings removed (their target rows
-    queued for deletion), quarantine entries closed, skip records removed. Children that
-    pointed at them find their parent unmapped when their own entity syncs, and leave too."""
+def _release_gone(
+    ctx: RunContext, graph: DependencyGraph, name: str, outstanding: Outstanding
+) -> Release:
+    """Legacy ids gone from the source (retained ones included) leave the migration, with
+    their dependents, children first; their quarantine entries are closed and skip records
+    removed. Rows that dependents ferry did not write hold stay mapped."""
     target = ctx.session.target()
     with target.transaction():
+        release = graph.release(target.cursor(), name, outstanding.gone + outstanding.retained)
+        control.close_records(target, name, release.released)
+    return release
+
+
+def _retain(ctx: RunContext, outstanding: Outstanding) -> int:
+    """Rows gone from the source stay in the target as `retained`; records of gone rows that
+    have no target row (quarantine entries, skip records) are closed; retained rows back in the
+    source are migrated rows again."""
+    name = outstanding.entity
+    target = ctx.session.target()
+    with target.transaction():
+        retained = target.execute(
+            "INSERT INTO ferry.retained (entity, legacy_id, run_id) SELECT entity, legacy_id,"
+            " %(run)s FROM ferry.migration_mappings WHERE entity = %(e)s"
+            " AND legacy_id = ANY(%(keys)s)",
+            {"e": name, "keys": outstanding.gone, "run": ctx.run_id},
+        ).rowcount
+        control.close_records(target, name, outstanding.gone)
         target.execute(
-            "WITH released AS (DELETE FROM ferry.migration_mappings WHERE entity = %(e)s"
-            "  AND legacy_id = ANY(%(keys)s) RETURNING new_id)"
-            " INSERT INTO ferry.pending_deletions (entity, new_id, run_id)"
-            " SELECT %(e)s, new_id, %(run)s FROM released ON CONFLICT DO NOTHING",
-            {"e": name, "keys": gone, "run": ctx.run_id},
+            "DELETE FROM ferry.retained WHERE entity = %s AND legacy_id = ANY(%s)",
+            (name, outstanding.returned),
         )
-        control.close_records(target, name, gone)
-
-
-def delete_released(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResult:
-    """Delete the entity's target rows queued by this or an earlier sync, unless another
-    mapping (a merged duplicate) still holds the row."""
-    entity = catalogue.entities[name]
-    schema, _, table = entity.target.rpartition(".")
-    statement = sql.SQL(
-        "WITH queued AS (DELETE FROM ferry.pending_deletions WHERE entity = %(e)s"
-        "  RETURNING new_id)"
-        " DELETE FROM {table} t USING queued q WHERE t.id = q.new_id AND NOT EXISTS"
-        " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = %(e)s AND m.new_id = t.id)"
-    ).format(table=sql.Identifier(schema or "public", table))
-    result = EntityResult(name, status="completed")
-
-    def delete() -> int:
-        target = ctx.session.target()
-        try:
-            with target.transaction():
-                return target.execute(statement, {"e": name}).rowcount
-        except psycopg.errors.ForeignKeyViolation:
-            raise StateError(
-                f"Rows of {name} that left the migration still have dependents in the target "
-                "that ferry did not write; remove those first, then sync again."
-            ) from None
-
-    result.deleted = guarded(ctx, name, "deleting rows that left the migration of", delete)
-    return result
-
-
-def _queued_entities(session: RunSession) -> set[str]:
-    target = session.target()
-    if target.execute("SELECT to_regclass('ferry.pending_deletions')").fetchone()[0] is None:
-        return set()
-    rows = target.execute("SELECT DISTINCT entity FROM ferry.pending_deletions").fetchall()
-    return {r[0] for r in rows}
+    return retained
 
 
 def run_sync(
@@ -245,19 +345,21 @@ def run_sync(
     phases: Sequence[Sequence[str]],
     target: str,
     *,
-    propagate: bool,
+    keep_deleted: bool,
     options: RunOptions,
     progress: Progress,
+    on_result: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
-    """Sync entities in dependency order, then delete the target rows that left the
-    migration, children first."""
-    released: set[str] = set()
+    """Sync entities in dependency order, in one run. Rows that dependents ferry did not
+    write hold back end the run with one sentence naming them (after `on_result` has seen
+    the run's result, as it also does when an entity fails)."""
+    run = SyncRun(catalogue, DependencyGraph(catalogue, session.target()), keep_deleted)
     result = run_plan(
         session,
         "sync",
         target,
         phases,
-        work=lambda ctx, name: sync_entity(ctx, catalogue, name, propagate, released),
+        work=lambda ctx, name: sync_entity(ctx, run, name),
         blockers=lambda name: catalogue.with_dependencies([name]) - {name},
         parameters=lambda name: {
             "batch_size": options.batch_size,
@@ -265,23 +367,18 @@ def run_sync(
         },
         options=options,
         progress=progress,
+        on_result=on_result,
     )
-    if options.dry_run:  # its writes, queue included, were rolled back
-        return result
-    queued = _queued_entities(session)
-    children_first = [[n for n in phase if n in queued] for phase in reversed(phases)]
-    deletions = run_plan(
-        session,
-        "sync",
-        target,
-        [phase for phase in children_first if phase],
-        work=lambda ctx, name: delete_released(ctx, catalogue, name),
-        blockers=lambda name: set(catalogue.dependents(name)),
-        parameters=lambda name: {"delete_released": True},
-        options=options,
-        progress=progress,
-    )
-    deleted = {r.entity: r.deleted for r in deletions.entities}
-    for entity_result in result.entities:
-        entity_result.deleted = deleted.get(entity_result.entity, 0)
+    refusals = [
+        (e.entity, d) for e in result.entities if isinstance(e, SyncResult) for d in e.refusals
+    ]
+    if refusals:
+        kept = sum(len(e.kept) for e in result.entities if isinstance(e, SyncResult))
+        listed = "; ".join(f"{d.sentence()} [{entity}]" for entity, d in refusals[:5])
+        more = f" and {len(refusals) - 5} more" if len(refusals) > 5 else ""
+        raise StateError(
+            f"{kept} rows that left the migration stay in the target because rows ferry did "
+            f"not write depend on them: {listed}{more}; everything else was synced, and "
+            "ferry sync releases them once those rows are resolved."
+        )
     return result

@@ -48,12 +48,17 @@ def _ids(conn: psycopg.Connection, query: sql.Composable, params: dict) -> tuple
 
 
 def accounting(reader: SourceReader, target: psycopg.Connection, entity: Entity) -> CheckOutcome:
-    """A fresh source count equals migrated + quarantined + skipped; else name the strays."""
+    """A fresh source count equals migrated + quarantined + skipped (rows retained by choice,
+    gone from the source, are listed beside); else name the strays, side by side, each with
+    the command that mends it."""
     source_rows, _ = reader.count(entity)
-    migrated, quarantined, skipped = target.execute(
-        "SELECT (SELECT count(*) FROM ferry.migration_mappings WHERE entity = %(e)s),"
+    migrated, quarantined, skipped, retained = target.execute(
+        "SELECT (SELECT count(*) FROM ferry.migration_mappings m WHERE entity = %(e)s"
+        "  AND NOT EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = m.entity"
+        "  AND r.legacy_id = m.legacy_id)),"
         " (SELECT count(*) FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved),"
-        " (SELECT count(*) FROM ferry.skipped WHERE entity = %(e)s)",
+        " (SELECT count(*) FROM ferry.skipped WHERE entity = %(e)s),"
+        " (SELECT count(*) FROM ferry.retained WHERE entity = %(e)s)",
         {"e": entity.name},
     ).fetchone()
     accounted = migrated + quarantined + skipped
@@ -62,27 +67,46 @@ def accounting(reader: SourceReader, target: psycopg.Connection, entity: Entity)
         "migrated": migrated,
         "quarantined": quarantined,
         "skipped": skipped,
+        "retained": retained,
     }
     equation = (
         f"source {source_rows:,} = migrated {migrated:,} + quarantined {quarantined:,}"
-        f" + skipped {skipped:,}"
+        f" + skipped {skipped:,}" + (f"; retained {retained:,} beside" if retained else "")
     )
     if accounted == source_rows:
         return CheckOutcome("accounting", source_rows, 0, equation, numbers=numbers)
-    strays = _strays(reader, target, entity)
+    unaccounted, extra = _strays(reader, target, entity)
+    sides = []
+    if unaccounted:
+        sides.append(
+            f"{len(unaccounted):,} source rows have no outcome (ids {_first(unaccounted)}; "
+            "ferry sync migrates them)"
+        )
+    if extra:
+        sides.append(
+            f"{len(extra):,} outcomes have no source row (ids {_first(extra)}; ferry sync "
+            "releases them, ferry sync --keep-deleted keeps them as retained)"
+        )
     return CheckOutcome(
         "accounting",
         source_rows,
-        max(len(strays), abs(accounted - source_rows)),
-        equation.replace(" = ", " != ", 1) + " (ids: source rows without an outcome, or "
-        "outcomes without a source row)",
-        strays[:MAX_IDS],
+        max(len(unaccounted) + len(extra), abs(accounted - source_rows)),
+        equation.replace(" = ", " != ", 1) + ": " + "; ".join(sides or ["counts differ"]),
+        sorted(unaccounted + extra)[:MAX_IDS],
         numbers,
     )
 
 
-def _strays(reader: SourceReader, target: psycopg.Connection, entity: Entity) -> list[int]:
-    """Source keys with no outcome, and outcomes whose key is not in the source."""
+def _first(ids: list[int], shown: int = 10) -> str:
+    listed = ", ".join(str(i) for i in ids[:shown])
+    return listed + (f" and {len(ids) - shown:,} more" if len(ids) > shown else "")
+
+
+def _strays(
+    reader: SourceReader, target: psycopg.Connection, entity: Entity
+) -> tuple[list[int], list[int]]:
+    """Source keys with no outcome, and outcomes (retained rows apart) whose key is not in
+    the source."""
     keys = sql.SQL("COPY ({}) TO STDOUT").format(keys_query(entity))
     with target.transaction():
         target.execute("CREATE TEMP TABLE IF NOT EXISTS ferry_source_keys (key bigint)")
@@ -96,16 +120,19 @@ def _strays(reader: SourceReader, target: psycopg.Connection, entity: Entity) ->
                 target_copy.write(block)
         found = target.execute(
             "WITH outcomes AS ("
-            " SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %(e)s"
+            " SELECT legacy_id FROM ferry.migration_mappings m WHERE entity = %(e)s"
+            "  AND NOT EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = m.entity"
+            "  AND r.legacy_id = m.legacy_id)"
             " UNION ALL SELECT legacy_id FROM ferry.quarantine"
             "  WHERE entity = %(e)s AND NOT resolved"
             " UNION ALL SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s)"
-            " (SELECT key FROM ferry_source_keys EXCEPT SELECT legacy_id FROM outcomes)"
-            " UNION (SELECT legacy_id FROM outcomes EXCEPT SELECT key FROM ferry_source_keys)"
+            " (SELECT key, true FROM ferry_source_keys EXCEPT SELECT legacy_id, true FROM outcomes)"
+            " UNION (SELECT legacy_id, false FROM outcomes"
+            "  EXCEPT SELECT key, false FROM ferry_source_keys)"
             " ORDER BY 1",
             {"e": entity.name},
         ).fetchall()
-    return [row[0] for row in found]
+    return [k for k, present in found if present], [k for k, present in found if not present]
 
 
 def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> CheckOutcome:

@@ -1,0 +1,136 @@
+"""`ferry sync` over full periods of the lab's life (`ferry legacy mutate --seed 1..5`) at the
+catalogue's scale: the dry run predicts the real run, the sync exits 0, `validate final`
+passes, the target equals a fresh migration of the changed source, and a second sync changes
+nothing; with `--keep-deleted`, the rows gone from the source are retained, counted exactly.
+A row of the new application's that depends on a leaving row holds back only that release."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ferry.brius.catalogue import CATALOGUE
+from ferry.engine.source import keys_query
+from tests.cli.runner import run_ferry
+from tests.conftest import create_database, drop_database
+from tests.e2e.helpers import fingerprint
+
+TABLES = sorted({e.target.rpartition(".")[2] for e in CATALOGUE.entities.values()})
+
+
+def ferry_ok(*args: str, cwd: Path, env: dict[str, str]) -> str:
+    result = run_ferry(*args, cwd=cwd, env=env, timeout=400)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def migrate_templates(
+    server_url: str, legacy: str, target_template: str, cwd: Path
+) -> tuple[str, str]:
+    """Template databases of one world migrated from the `legacy` template: (source, target)."""
+    tag = uuid.uuid4().hex[:8]
+    names = (f"ferry_tpl_period_src_{tag}", f"ferry_tpl_period_dst_{tag}")
+    source = create_database(server_url, names[0], legacy)
+    target = create_database(server_url, names[1], target_template)
+    ferry_ok(
+        "migrate", "all", cwd=cwd, env={"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target}
+    )
+    return names
+
+
+@pytest.fixture(scope="module")
+def migrated(
+    server_url: str,
+    legacy_template: str,
+    legacy_template_catalogue: str,
+    target_template: str,
+    tmp_path_factory,
+) -> Iterator[dict[str, tuple[str, str]]]:
+    """Migrated worlds at the tests' scale ('small') and the catalogue's ('catalogue')."""
+    cwd = tmp_path_factory.mktemp("migrated")
+    worlds = {
+        "small": migrate_templates(server_url, legacy_template, target_template, cwd),
+        "catalogue": migrate_templates(server_url, legacy_template_catalogue, target_template, cwd),
+    }
+    yield worlds
+    for names in worlds.values():
+        for name in names:
+            drop_database(server_url, name)
+
+
+def clone(migrated: dict[str, tuple[str, str]], scale: str, database_factory) -> dict[str, str]:
+    source, target = migrated[scale]
+    return {
+        "FERRY_SOURCE_URL": database_factory(source),
+        "FERRY_TARGET_URL": database_factory(target),
+    }
+
+
+# Each period of the lab's life, once: seed 2 at the catalogue's scale (0.05), the others at the
+# tests' scale (0.02), which keeps the file inside the suite's time.
+PERIODS = [(1, "small"), (2, "catalogue"), (3, "small"), (4, "small"), (5, "small")]
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The sync table's entity rows, cells stripped, seconds left out."""
+    rows = [line.split("│")[1:-1] for line in output.splitlines() if line.startswith("│")]
+    return [[cell.strip() for cell in row[:-1]] for row in rows]
+
+
+def mapped_but_gone(source_url: str, target_url: str) -> set[tuple[str, int]]:
+    """(entity, legacy id) of every mapping whose source row is gone, counted afresh."""
+    found = set()
+    with psycopg.connect(source_url) as source, psycopg.connect(target_url) as target:
+        for name, entity in CATALOGUE.entities.items():
+            present = {r[0] for r in source.execute(keys_query(entity)).fetchall()}
+            mapped = target.execute(
+                "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s", (name,)
+            ).fetchall()
+            found |= {(name, r[0]) for r in mapped if r[0] not in present}
+    return found
+
+
+@pytest.mark.parametrize(("seed", "scale"), PERIODS)
+def test_a_period_synced_equals_a_fresh_migration(
+    seed: int, scale: str, tmp_path: Path, migrated, database_factory, target_template: str
+) -> None:
+    world = clone(migrated, scale, database_factory)
+    ferry_ok("legacy", "mutate", "--seed", str(seed), cwd=tmp_path, env=world)
+    predicted = ferry_ok("sync", "--dry-run", cwd=tmp_path, env=world)
+    done = ferry_ok("sync", cwd=tmp_path, env=world)
+    assert table_rows(predicted) == table_rows(done) and table_rows(done)
+    ferry_ok("validate", "final", cwd=tmp_path, env=world)
+    fresh = {**world, "FERRY_TARGET_URL": database_factory(target_template)}
+    ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
+    synced = fingerprint(world["FERRY_TARGET_URL"], TABLES, open_reasons_only=True)
+    assert synced == fingerprint(fresh["FERRY_TARGET_URL"], TABLES, open_reasons_only=True)
+    ferry_ok("sync", cwd=tmp_path, env=world)
+    assert fingerprint(world["FERRY_TARGET_URL"], TABLES, open_reasons_only=True) == synced
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_a_period_synced_keeping_deleted_rows_retains_them_exactly(
+    seed: int, tmp_path: Path, migrated, database_factory, target_template: str
+) -> None:
+    """Every mapping whose source row is gone after the sync is retained, and only those;
+    validation passes; a mirroring sync afterwards ends where a fresh migration does."""
+    world = clone(migrated, "small", database_factory)
+    ferry_ok("legacy", "mutate", "--seed", str(seed), cwd=tmp_path, env=world)
+    ferry_ok("sync", "--keep-deleted", cwd=tmp_path, env=world)
+    target = world["FERRY_TARGET_URL"]
+    with psycopg.connect(target) as conn:
+        retained = set(conn.execute("SELECT entity, legacy_id FROM ferry.retained").fetchall())
+    assert retained and retained == mapped_but_gone(world["FERRY_SOURCE_URL"], target)
+    validated = json.loads(ferry_ok("validate", "final", "--json", cwd=tmp_path, env=world))
+    assert sum(e["retained"] for e in validated["entities"]) == len(retained)
+    ferry_ok("sync", cwd=tmp_path, env=world)
+    fresh = {**world, "FERRY_TARGET_URL": database_factory(target_template)}
+    ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
+    assert fingerprint(target, TABLES, open_reasons_only=True) == fingerprint(
+        fresh["FERRY_TARGET_URL"], TABLES, open_reasons_only=True
+    )
