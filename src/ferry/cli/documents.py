@@ -1,7 +1,7 @@
 """`--json`: the same model the tables show, as one stable document on stdout.
 
 Every command that prints a table or a result offers it (status, validate, plan, migrate,
-rollback, quarantine list/show/retry, check, config); progress stays on stderr either way.
+rollback, sync, quarantine list/show/retry, check, config); progress stays on stderr either way.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import typer
 
 from ferry.cli.console import out_console
 from ferry.engine.runner import RunResult
+from ferry.sync.runner import SyncResult
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, for scripts).")]
 
@@ -31,7 +32,8 @@ def _plain(value: Any) -> Any:
 
 
 def run_document(result: RunResult) -> dict:
-    """A migrate, rollback or retry result: the run and each entity's counts."""
+    """A migrate, rollback, retry or sync result: the run and each entity's counts (a sync's
+    entities add what the sync found and did with it)."""
     return {
         "run_id": result.run_id,
         "operation": result.operation,
@@ -49,7 +51,21 @@ def run_document(result: RunResult) -> dict:
                 "skipped": e.skipped,
                 "deleted": e.deleted,
                 "seconds": round(e.seconds, 3),
+                **(_sync_counts(e) if isinstance(e, SyncResult) else {}),
             }
             for e in result.entities
         ],
+    }
+
+
+def _sync_counts(e: SyncResult) -> dict[str, int]:
+    """The columns of sync's table: what it found (changed, gone) and did with it."""
+    return {
+        "reloaded": e.reloaded,
+        "changed": e.changed,
+        "gone": len(e.gone),
+        "released": e.released,
+        "dependents": e.dependents,
+        "retained": e.retained,
+        "kept": len(e.kept),
     }

@@ -9,6 +9,7 @@ import typer
 from ferry import api
 from ferry.cli.console import out_console
 from ferry.cli.context import state
+from ferry.cli.documents import JsonOption, print_json, run_document
 from ferry.cli.interrupt import watched_run
 from ferry.cli.tables import Col, FitTable, count
 from ferry.engine.runner import RunResult
@@ -59,6 +60,7 @@ def sync(
             help="Report what the sync would find and do, refusals included; write nothing.",
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Carry over only what changed in the source since the migration, in one run; resumable."""
     del propagate_deletes  # the behaviour it asked for is the default
@@ -76,7 +78,9 @@ def sync(
                 on_result=seen.append,
             )
     finally:  # the table of what did happen comes before the sentence of what did not
-        if seen:
+        if seen and as_json:
+            print_json(run_document(seen[0]))
+        elif seen:
             print_table(seen[0])
 
 
