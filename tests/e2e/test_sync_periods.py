@@ -64,10 +64,12 @@ def migrated(
 
 
 def clone(migrated: dict[str, tuple[str, str]], scale: str, database_factory) -> dict[str, str]:
+    """The source and two targets of a migrated world: one to mirror, one to keep deleted rows."""
     source, target = migrated[scale]
     return {
-        "FERRY_SOURCE_URL": database_factory(source),
-        "FERRY_TARGET_URL": database_factory(target),
+        "source": database_factory(source),
+        "mirror": database_factory(target),
+        "keep": database_factory(target),
     }
 
 
@@ -96,41 +98,35 @@ def mapped_but_gone(source_url: str, target_url: str) -> set[tuple[str, int]]:
 
 
 @pytest.mark.parametrize(("seed", "scale"), PERIODS)
-def test_a_period_synced_equals_a_fresh_migration(
+def test_a_period_synced_equals_a_fresh_migration_and_kept_deleted_rows_are_retained(
     seed: int, scale: str, tmp_path: Path, migrated, database_factory, target_template: str
 ) -> None:
+    """One period, two choices, one fresh migration of the changed source to compare with.
+    Mirroring: the dry run predicts the sync, validate final passes, the target equals the
+    fresh migration, a second sync changes nothing. Keeping deleted rows: every mapping whose
+    source row is gone is retained, and only those; validation counts them; a mirroring sync
+    afterwards ends at the fresh migration too."""
     world = clone(migrated, scale, database_factory)
-    ferry_ok("legacy", "mutate", "--seed", str(seed), cwd=tmp_path, env=world)
-    predicted = entity_counts(ferry_ok("sync", "--dry-run", "--json", cwd=tmp_path, env=world))
-    done = entity_counts(ferry_ok("sync", "--json", cwd=tmp_path, env=world))
+    mirror = {"FERRY_SOURCE_URL": world["source"], "FERRY_TARGET_URL": world["mirror"]}
+    keep = {"FERRY_SOURCE_URL": world["source"], "FERRY_TARGET_URL": world["keep"]}
+    ferry_ok("legacy", "mutate", "--seed", str(seed), cwd=tmp_path, env=mirror)
+    fresh = {**mirror, "FERRY_TARGET_URL": database_factory(target_template)}
+    ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
+    expected = fingerprint(fresh["FERRY_TARGET_URL"], TABLES, open_reasons_only=True)
+
+    predicted = entity_counts(ferry_ok("sync", "--dry-run", "--json", cwd=tmp_path, env=mirror))
+    done = entity_counts(ferry_ok("sync", "--json", cwd=tmp_path, env=mirror))
     assert predicted == done and any(e["processed"] or e["gone"] for e in done)
-    ferry_ok("validate", "final", cwd=tmp_path, env=world)
-    fresh = {**world, "FERRY_TARGET_URL": database_factory(target_template)}
-    ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
-    synced = fingerprint(world["FERRY_TARGET_URL"], TABLES, open_reasons_only=True)
-    assert synced == fingerprint(fresh["FERRY_TARGET_URL"], TABLES, open_reasons_only=True)
-    ferry_ok("sync", cwd=tmp_path, env=world)
-    assert fingerprint(world["FERRY_TARGET_URL"], TABLES, open_reasons_only=True) == synced
+    ferry_ok("validate", "final", cwd=tmp_path, env=mirror)
+    assert fingerprint(world["mirror"], TABLES, open_reasons_only=True) == expected
+    ferry_ok("sync", cwd=tmp_path, env=mirror)
+    assert fingerprint(world["mirror"], TABLES, open_reasons_only=True) == expected
 
-
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
-def test_a_period_synced_keeping_deleted_rows_retains_them_exactly(
-    seed: int, tmp_path: Path, migrated, database_factory, target_template: str
-) -> None:
-    """Every mapping whose source row is gone after the sync is retained, and only those;
-    validation passes; a mirroring sync afterwards ends where a fresh migration does."""
-    world = clone(migrated, "small", database_factory)
-    ferry_ok("legacy", "mutate", "--seed", str(seed), cwd=tmp_path, env=world)
-    ferry_ok("sync", "--keep-deleted", cwd=tmp_path, env=world)
-    target = world["FERRY_TARGET_URL"]
-    with psycopg.connect(target) as conn:
+    ferry_ok("sync", "--keep-deleted", cwd=tmp_path, env=keep)
+    with psycopg.connect(world["keep"]) as conn:
         retained = set(conn.execute("SELECT entity, legacy_id FROM ferry.retained").fetchall())
-    assert retained and retained == mapped_but_gone(world["FERRY_SOURCE_URL"], target)
-    validated = json.loads(ferry_ok("validate", "final", "--json", cwd=tmp_path, env=world))
+    assert retained and retained == mapped_but_gone(world["source"], world["keep"])
+    validated = json.loads(ferry_ok("validate", "final", "--json", cwd=tmp_path, env=keep))
     assert sum(e["retained"] for e in validated["entities"]) == len(retained)
-    ferry_ok("sync", cwd=tmp_path, env=world)
-    fresh = {**world, "FERRY_TARGET_URL": database_factory(target_template)}
-    ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
-    assert fingerprint(target, TABLES, open_reasons_only=True) == fingerprint(
-        fresh["FERRY_TARGET_URL"], TABLES, open_reasons_only=True
-    )
+    ferry_ok("sync", cwd=tmp_path, env=keep)
+    assert fingerprint(world["keep"], TABLES, open_reasons_only=True) == expected
