@@ -1,4 +1,4 @@
-"""Ctrl-C during `ferry migrate all` at the tests' scale: every worker stops after its current batch
+"""Ctrl-C during `ferry migrate all` at scale 0.05: every worker stops after its current batch
 within seconds, the operator is told at once, and a plain `ferry migrate all` then finishes
 the migration exactly as an uninterrupted run would have made it."""
 
@@ -25,12 +25,12 @@ from tests.e2e.twin_checks import target_tables
 
 # Small batches and two workers: the signal lands while several entities are mid-way. The twin
 # runs with the default settings: the keys, and so the rows, do not depend on the batch size.
-SETTINGS = {"FERRY_BATCH_SIZE": "300", "FERRY_WORKERS": "2"}
+SETTINGS = {"FERRY_BATCH_SIZE": "500", "FERRY_WORKERS": "2"}
 
 
 @pytest.fixture
-def twins(database_factory, legacy_template: str, target_template: str) -> tuple:
-    source = database_factory(legacy_template)
+def twins(database_factory, legacy_template_catalogue: str, target_template: str) -> tuple:
+    source = database_factory(legacy_template_catalogue)
     return (
         {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": database_factory(target_template)},
         {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": database_factory(target_template)},

@@ -133,6 +133,10 @@ TAMPERING = {
 }
 
 
+# The target column a content finding names for a tampered value.
+COLUMN_NAMED = {"one cent": "amount", "foreign key pointed elsewhere": "patient_id"}
+
+
 @pytest.mark.parametrize("case", sorted(TAMPERING))
 def test_tampering_is_named(tmp_path: Path, copy_of, case: str) -> None:
     side, statement, expected = TAMPERING[case]
@@ -149,6 +153,13 @@ def test_tampering_is_named(tmp_path: Path, copy_of, case: str) -> None:
     named = legacy_id if case != "extra row" else 999999
     for key in expected:
         assert named in found.pop(key), (case, key)
+    if case in COLUMN_NAMED:
+        (content,) = (
+            c for e in document["entities"] if e["entity"] == "orders" for c in e["checks"]
+            if c["check"] == "content"
+        )  # fmt: skip
+        assert f"differing in {COLUMN_NAMED[case]} (1)" in content["detail"], content["detail"]
+        assert "ferry sync orders" in content["detail"], content["detail"]
     allowed = {("orders", "money:amount")}
     if case == "row deleted":  # its children now point at nothing
         allowed |= {(entity, "integrity") for entity, _check in found}

@@ -177,7 +177,7 @@ def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> En
         raise
     if bulk and not ctx.dry_run:
         with_retries(ctx, entity.name, lambda: _restore(ctx, entity))
-    with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed", result.processed))
+    with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed", result))
     if ctx.operation == "migrate" and not ctx.dry_run:  # what the next sync compares against
         with_retries(ctx, entity.name, lambda: _digest(ctx, entity, whole=start is None))
     result.status = "completed"
@@ -438,22 +438,28 @@ def _check_keys(entity: Entity, rows: list, after: int | None) -> None:
         previous = key
 
 
-def _finish(ctx: RunContext, entity: Entity, status: str, written: int) -> None:
+def _finish(ctx: RunContext, entity: Entity, status: str, result: EntityResult) -> None:
     """Close the entity's summary, then refresh the planner statistics of what it filled.
 
     The target table is analyzed whenever rows were written: the validation after a migrate
     joins it, and on a table believed empty its plans took 40-60 s for 7,648 rows. Only an
-    entity that wrote many rows pays for the mappings (ANALYZE samples the whole mappings
-    table: 38 of them cost 4 s of a 29 s run at scale 0.25); a few thousand mappings more or
-    less do not change any plan.
+    entity that wrote many mappings, skip records or quarantine entries pays for those
+    tables (ANALYZE samples the whole mappings table: 38 of them cost 4 s of a 29 s run at
+    scale 0.25); a few thousand rows more or less do not change any plan.
     """
+    written = {
+        "migration_mappings": result.processed,
+        "skipped": result.skipped,
+        "quarantine": result.quarantined,
+    }
+    state = [table for table, rows in written.items() if rows >= STATISTICS_MIN_ROWS]
 
     def work() -> None:
         target = ctx.session.target()
         with target.transaction():
             control.finish_entity(target, ctx.run_id, entity.name, ctx.operation, status)
             slices.end_plan(target, entity.name, ctx.operation)
-        if not ctx.dry_run and written:
-            refresh_statistics(target, entity.target, mappings=written >= STATISTICS_MIN_ROWS)
+        if not ctx.dry_run and result.processed:
+            refresh_statistics(target, entity.target, state=state)
 
     on_database("target", f"finishing {entity.name}", work)

@@ -159,20 +159,24 @@ class Expected:
     so that what is verified is exactly what is written.
     """
 
-    columns: list[sql.Identifier]
+    names: list[str]
     values: list[sql.Composable]
     joins: sql.Composable
+
+    @property
+    def columns(self) -> list[sql.Identifier]:
+        return [sql.Identifier(name) for name in self.names]
 
 
 def expected_row(
     table: TargetTable, entity: Entity, names: StageNames, stage: sql.Identifier
 ) -> Expected:
-    columns = [sql.Identifier("id")]
+    columns = ["id"]
     values: list[sql.Composable] = [sql.SQL("s._id")]
     joins: list[sql.Composable] = []
     for index, parent in enumerate(entity.parents):
         alias = sql.Identifier(f"m{index}")
-        columns.append(sql.Identifier(parent.column))
+        columns.append(parent.column)
         value = sql.SQL("{}.new_id").format(alias)
         if parent.entity == entity.name:  # a parent staged in the same batch is inserted with it
             value = sql.SQL(
@@ -196,7 +200,7 @@ def expected_row(
             )
         )
     for column in names.columns:
-        columns.append(sql.Identifier(column))
+        columns.append(column)
         values.append(table.cast(column, sql.SQL("s.{}").format(sql.Identifier(column))))
     return Expected(columns, values, sql.SQL(" ").join(joins))
 

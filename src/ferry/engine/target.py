@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -59,19 +60,26 @@ def check_columns(table: TargetTable, entity_name: str, columns: list[str]) -> N
 
 
 def refresh_statistics(
-    conn: psycopg.Connection, qualified: str, *, vacuum: bool = False, mappings: bool = True
+    conn: psycopg.Connection,
+    qualified: str,
+    *,
+    vacuum: bool = False,
+    state: Sequence[str] = ("migration_mappings",),
 ) -> None:
-    """ANALYZE ferry's mappings and a target table after an entity filled or emptied them.
+    """ANALYZE a target table and the named tables of ferry's state (by default the
+    mappings) after an entity filled or emptied them.
 
     Later batches join through these tables; with stale estimates (a table believed empty, or
-    believed full after a rollback emptied it) the planner picks full scans per batch. After a
-    large rollback, `vacuum` also clears the dead index entries that every lookup would wade
-    through (VACUUM needs `conn` in autocommit, outside any transaction). `mappings` False
-    leaves the (large, shared) mappings table out.
+    believed full after a rollback emptied it) the planner picks full scans per batch: a sync
+    reloading 8,796 notifications took 21 s in one DELETE from ferry.skipped, planned as a
+    nested loop over 61K skip records believed to be one. After a large rollback, `vacuum`
+    also clears the dead index entries that every lookup would wade through (VACUUM needs
+    `conn` in autocommit, outside any transaction).
     """
     schema, _, name = qualified.rpartition(".")
     command = sql.SQL("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
-    tables = [sql.Identifier(schema or "public", name)]
-    if mappings:
-        tables.insert(0, sql.Identifier("ferry", "migration_mappings"))
+    tables = [
+        *(sql.Identifier("ferry", t) for t in state),
+        sql.Identifier(schema or "public", name),
+    ]
     conn.execute(sql.SQL("{} {}").format(command, sql.SQL(", ").join(tables)))

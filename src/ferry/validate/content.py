@@ -13,7 +13,7 @@ key and the existence of that row; its own values live in the canonical row's me
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +35,7 @@ class ContentTally:
     differing: int = 0
     not_compared: int = 0
     ids: list[int] = field(default_factory=list)
+    columns: Counter[str] = field(default_factory=Counter)  # differing rows per target column
     expected_money: dict[str, dict[str | None, Decimal]] = field(default_factory=dict)
     actual_money: dict[str, dict[str | None, Decimal]] = field(default_factory=dict)
 
@@ -78,19 +79,36 @@ class ContentComparer:
 
     def _differences(self) -> sql.Composed:
         """Own rows must equal their expected row; merged rows must still carry the dedup key
-        they were merged by, onto a row that exists."""
-        actual = sql.SQL(", ").join(sql.SQL("t.{}").format(c) for c in self.expected.columns)
+        they were merged by, onto a row that exists. Then, per target column, how many own
+        rows differ in it: a finding names the columns, not only the rows."""
+        actual = [sql.SQL("t.{}").format(c) for c in self.expected.columns]
+        per_column = [
+            sql.SQL("s._status = 'insert' AND t.id IS NOT NULL AND NOT ({merged})"
+                    " AND {expected} IS DISTINCT FROM {actual}").format(
+                merged=self._merged(), expected=expected, actual=column
+            )
+            for expected, column in zip(self.expected.values, actual, strict=True)
+        ]  # fmt: skip
         return sql.SQL(
             "SELECT count(*) FILTER (WHERE NOT differs), count(*) FILTER (WHERE differs),"
-            " (array_agg(_key ORDER BY _key) FILTER (WHERE differs))[1:{limit}]"
+            " (array_agg(_key ORDER BY _key) FILTER (WHERE differs))[1:{limit}], {counts}"
             " FROM (SELECT s._key, s._status <> 'insert' OR t.id IS NULL OR CASE WHEN {merged}"
             "  THEN s._dedup IS DISTINCT FROM own.dedup_key"
-            "  ELSE ROW({expected}) IS DISTINCT FROM ROW({actual}) END AS differs {rows}) compared"
+            "  ELSE ROW({expected}) IS DISTINCT FROM ROW({actual}) END AS differs, {flags}"
+            " {rows}) compared"
         ).format(
             limit=sql.Literal(MAX_IDS),
             merged=self._merged(),
             expected=sql.SQL(", ").join(self.expected.values),
-            actual=actual,
+            actual=sql.SQL(", ").join(actual),
+            counts=sql.SQL(", ").join(
+                sql.SQL("count(*) FILTER (WHERE d{})").format(sql.SQL(str(i)))
+                for i in range(len(per_column))
+            ),
+            flags=sql.SQL(", ").join(
+                sql.SQL("{} AS d{}").format(flag, sql.SQL(str(i)))
+                for i, flag in enumerate(per_column)
+            ),
             rows=self._compared_rows(),
         )
 
@@ -125,7 +143,10 @@ class ContentComparer:
         with self.conn.transaction(force_rollback=True):
             cur = self.conn.cursor()
             fill_stage(cur, self.stage, self.names, staged)
-            equal, differing, first = cur.execute(self._differences()).fetchone()
+            equal, differing, first, *per_column = cur.execute(self._differences()).fetchone()
+            for column, count in zip(self.expected.names, per_column, strict=True):
+                if count:
+                    tally.columns[column] += count
             tally.compared += equal + differing
             tally.differing += differing
             tally.ids.extend((first or [])[: MAX_IDS - len(tally.ids)])
@@ -159,6 +180,15 @@ def verify_content(
         f"{tally.compared - tally.differing:,} of {tally.compared:,} migrated rows equal their "
         "re-transformed source"
     )
+    if tally.columns:
+        named = ", ".join(f"{name} ({count:,})" for name, count in tally.columns.most_common())
+        detail += f"; differing in {named}"
+    if tally.differing:
+        detail += (
+            f"; if the source changed since, `ferry sync {entity.name}` carries it over,"
+            f" else `ferry rollback {entity.name} --cascade` then `ferry migrate {entity.name}`"
+            " rewrites the rows"
+        )
     if tally.not_compared:
         detail += f"; {tally.not_compared:,} rows adopted from earlier tools not compared"
     content = CheckOutcome("content", tally.compared, tally.differing, detail, tally.ids)
