@@ -146,7 +146,8 @@ def target_create(settings: Settings, *, with_history: bool) -> dict[str, int]:
 
 def load(settings: Settings) -> Catalogue:
     """The configured catalogue, with the skip rules the settings switch off removed."""
-    return load_catalogue(settings.catalogue).without_skip_rules(settings.skip_rules_off)
+    catalogue = load_catalogue(settings.catalogue, settings.origin("catalogue"))
+    return catalogue.without_skip_rules(settings.skip_rules_off)
 
 
 def init(settings: Settings) -> list[int]:

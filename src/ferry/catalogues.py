@@ -1,19 +1,71 @@
-"""The catalogues ferry knows, by name (settings: FERRY_CATALOGUE)."""
+"""Finding the catalogue to migrate with (settings: FERRY_CATALOGUE, or `--catalogue`).
+
+A catalogue is a `Catalogue` object in any importable module, named by its import path
+(`package.module:NAME`), or by the short name an installed package offers through the
+`ferry.catalogues` entry point group (ferry's own `brius` is offered that way, see
+pyproject.toml). ferry imports nothing else: its engine knows no catalogue by name.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from importlib import import_module
+from importlib.metadata import entry_points
 
 from ferry.catalog.registry import Catalogue
 from ferry.errors import ConfigurationError
 
-KNOWN = {"brius": "ferry.brius.catalogue"}
+ENTRY_POINT_GROUP = "ferry.catalogues"
 
 
-def load_catalogue(name: str) -> Catalogue:
-    """Import and check a catalogue; declarations are checked before anything connects."""
-    if name not in KNOWN:
+def load_catalogue(spec: str, origin: str = "FERRY_CATALOGUE") -> Catalogue:
+    """Import and check a catalogue; declarations are checked before anything connects.
+    `origin` names where `spec` came from, for the sentence of a refusal."""
+    if ":" in spec:
+        found = _by_import_path(spec, origin)
+    else:
+        offered = {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
+        if spec not in offered:
+            names = ", ".join(sorted(offered)) or "none"
+            raise ConfigurationError(
+                f"Unknown catalogue {spec!r} in {origin}; installed catalogues: {names}; "
+                "or name one by its import path, package.module:NAME."
+            )
+        found = _imported(spec, origin, offered[spec].load)
+    if not isinstance(found, Catalogue):
         raise ConfigurationError(
-            f"Unknown catalogue {name!r}; known catalogues: {', '.join(sorted(KNOWN))}."
+            f"{spec} in {origin} is not a ferry Catalogue (build one with Catalogue.build)."
         )
-    return import_module(KNOWN[name]).CATALOGUE
+    return found
+
+
+def _by_import_path(spec: str, origin: str) -> object:
+    """`package.module:NAME`, importable from the installed packages or the current
+    directory (as `python -m` would find it)."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ConfigurationError(
+            f"The catalogue {spec!r} in {origin} is not an import path: write package.module:NAME."
+        )
+    if os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    module = _imported(spec, origin, lambda: import_module(module_name))
+    if not hasattr(module, attribute):
+        raise ConfigurationError(
+            f"Module {module_name} has no {attribute} (the catalogue {spec} in {origin})."
+        )
+    return getattr(module, attribute)
+
+
+def _imported(spec: str, origin: str, load) -> object:
+    """What `load` imports; an import that fails is one sentence naming the module's error
+    (a catalogue's own declaration errors, ConfigurationError, pass through as they are)."""
+    try:
+        return load()
+    except ConfigurationError:
+        raise
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"The catalogue {spec} in {origin} could not be imported: {exc}."
+        ) from None

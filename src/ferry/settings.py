@@ -33,7 +33,11 @@ class Settings(BaseSettings):
     target_url: SecretStr | None = Field(
         default=None, description="PostgreSQL URL of the target database."
     )
-    catalogue: str = Field(default="brius", description="The catalogue of entities to migrate.")
+    catalogue: str = Field(
+        default="brius",
+        description="The catalogue of entities to migrate: an installed catalogue's name, or "
+        "an import path, package.module:NAME.",
+    )
     skip_rules_off: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Skip rules switched off: `rule` or `entity:rule`, comma-separated.",

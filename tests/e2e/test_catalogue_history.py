@@ -1,10 +1,13 @@
 """Starting from the lab's real state (offices, categories, profiles, roles, templates and
 brackets already migrated by earlier tools, with random keys), `ferry migrate all` completes
-the rest, and every reference to those tables points at the rows the earlier tools wrote.
+the rest, and every reference to those tables points at the rows the earlier tools wrote. A
+table that already holds the earlier tools' rows is never bulk-loaded: its foreign keys and
+indexes stay in place while ferry adds to it; the tables that were empty are bulk-loaded.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import psycopg
@@ -77,6 +80,11 @@ def test_migrate_all_continues_from_the_earlier_tools(
     result = run_ferry("migrate", "all", cwd=tmp_path, env=env, timeout=600)
     assert result.exit_code == 0, result.output
     assert_accounting_holds(tmp_path, env, list(CATALOGUE.entities))
+    log = run_ferry("logs", "--json", cwd=tmp_path, env=env)
+    events = [json.loads(line) for line in log.stdout.splitlines() if line.strip()]
+    bulk_loaded = {e["entity"] for e in events if e["event"] == "constraints_deferred"}
+    assert not bulk_loaded & set(ADOPTING), bulk_loaded & set(ADOPTING)
+    assert {"tasks", "files", "system_messages"} <= bulk_loaded, bulk_loaded
 
     with (
         psycopg.connect(env["FERRY_SOURCE_URL"]) as source,

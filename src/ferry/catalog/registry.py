@@ -45,6 +45,8 @@ class Catalogue:
                     "names must be unique."
                 )
             flows[flow.name] = flow
+        if "all" not in flows and "all" not in by_name:  # `ferry migrate all` for any catalogue
+            flows["all"] = Workflow("all", tuple(by_name), "every entity of the catalogue")
         excluded: dict[str, str] = {}
         for item in out_of_scope:
             if item.table in excluded:

@@ -78,6 +78,13 @@ def main_options(
     batch_size: Annotated[
         int | None, typer.Option(metavar="ROWS", help="Rows per batch (default: 10,000).")
     ] = None,
+    catalogue: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME|MODULE:NAME",
+            help="The catalogue: an installed one's name, or an import path (default: brius).",
+        ),
+    ] = None,
     env_file: Annotated[
         Path | None,
         typer.Option(
@@ -108,6 +115,7 @@ def main_options(
         state_dir=state_dir,
         workers=workers,
         batch_size=batch_size,
+        catalogue=catalogue,
     )
 
 

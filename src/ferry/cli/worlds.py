@@ -36,7 +36,11 @@ def legacy_create() -> None:
 def legacy_generate(
     scale: Annotated[
         float,
-        typer.Option(min=0.001, max=50.0, help="Volume relative to the lab's (1.0 = 1.41M rows)."),
+        typer.Option(
+            min=0.001,
+            max=50.0,
+            help="Volume relative to the lab's (1.0 = 6.56M rows, the whole lab).",
+        ),
     ] = 0.05,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same rows.")] = 1,
 ) -> None:

@@ -1,0 +1,110 @@
+"""A catalogue of one's own, found by its import path (`--catalogue package.module:NAME` or
+FERRY_CATALOGUE), migrates, validates and rolls back through the CLI; ferry's own `brius` is
+found by name through the `ferry.catalogues` entry point; a wrong name or path is one sentence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ferry.errors import ExitCode
+from tests.cli.runner import run_ferry
+
+# A package of another domain, written where the commands run (as a team's own repository).
+SHELF = """
+from ferry.catalog.registry import Catalogue
+from ferry.catalog.spec import Column, Entity, Parent, Source, Workflow
+
+SHELVES = Entity(
+    name="shelves",
+    target="shelves",
+    source=Source("shelf s", "s.id"),
+    columns=(Column("label", "s.label"), Column("legacy_shelf_id", "s.id")),
+)
+JARS = Entity(
+    name="jars",
+    target="jars",
+    source=Source("jar j", "j.id"),
+    parents=(Parent("shelf_id", "shelves", "j.shelf_id"),),
+    columns=(Column("content", "j.content"), Column("legacy_jar_id", "j.id")),
+)
+CATALOGUE = Catalogue.build("shelf", [SHELVES, JARS], [Workflow("pantry", ("shelves", "jars"))])
+"""
+
+SOURCE_DDL = """
+CREATE TABLE shelf (id serial PRIMARY KEY, label text NOT NULL);
+CREATE TABLE jar (id serial PRIMARY KEY, shelf_id integer, content text);
+INSERT INTO shelf (label) SELECT 'shelf ' || g FROM generate_series(1, 5) g;
+INSERT INTO jar (shelf_id, content) SELECT 1 + g % 6, 'jam ' || g FROM generate_series(1, 40) g;
+"""
+TARGET_DDL = """
+CREATE TABLE shelves (id uuid PRIMARY KEY, label text NOT NULL, legacy_shelf_id integer UNIQUE);
+CREATE TABLE jars (id uuid PRIMARY KEY, shelf_id uuid NOT NULL REFERENCES shelves (id),
+    content text, legacy_jar_id integer UNIQUE);
+"""
+
+
+@pytest.fixture
+def shelf(tmp_path: Path, database_factory) -> dict[str, str]:
+    """The package in the working directory, and its two databases."""
+    (tmp_path / "shelf").mkdir()
+    (tmp_path / "shelf" / "__init__.py").write_text("")
+    (tmp_path / "shelf" / "catalogue.py").write_text(SHELF)
+    env = {"FERRY_SOURCE_URL": database_factory(), "FERRY_TARGET_URL": database_factory()}
+    for url, ddl in ((env["FERRY_SOURCE_URL"], SOURCE_DDL), (env["FERRY_TARGET_URL"], TARGET_DDL)):
+        with psycopg.connect(url) as conn:
+            conn.execute(ddl)
+    return env
+
+
+def test_a_catalogue_by_import_path_migrates_validates_and_rolls_back(
+    shelf: dict[str, str], tmp_path: Path
+) -> None:
+    option = ("--catalogue", "shelf.catalogue:CATALOGUE")
+    plan = run_ferry(*option, "plan", "pantry", cwd=tmp_path, env=shelf)
+    assert plan.exit_code == 0, plan.output
+    assert "phase  1: shelves" in plan.stdout and "phase  2: jars" in plan.stdout
+    migrated = run_ferry("migrate", "all", *option, cwd=tmp_path, env=shelf)  # after it, too
+    assert migrated.exit_code == 0, migrated.output
+    by_env = {**shelf, "FERRY_CATALOGUE": "shelf.catalogue:CATALOGUE"}
+    validated = run_ferry("validate", "final", cwd=tmp_path, env=by_env)
+    assert validated.exit_code == 0, validated.output
+    with psycopg.connect(shelf["FERRY_TARGET_URL"]) as conn:
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM shelves), (SELECT count(*) FROM jars),"
+            " (SELECT count(*) FROM ferry.quarantine WHERE reason = 'missing_parent:shelves')"
+        ).fetchone()
+    assert counts == (5, 34, 6)  # jars on shelf 6, which does not exist, are held back
+    rolled = run_ferry("rollback", "all", cwd=tmp_path, env=by_env)
+    assert rolled.exit_code == 0, rolled.output
+    with psycopg.connect(shelf["FERRY_TARGET_URL"]) as conn:
+        assert conn.execute("SELECT count(*) FROM shelves").fetchone() == (0,)
+
+
+def test_brius_is_found_by_name_through_the_entry_point(tmp_path: Path) -> None:
+    named = run_ferry("--catalogue", "brius", "plan", "core", cwd=tmp_path)
+    assert named.exit_code == 0, named.output
+    assert "phase  1: offices, profiles" in named.stdout
+
+
+@pytest.mark.parametrize(
+    ("spec", "sentence"),
+    [
+        ("nosuch", "Unknown catalogue 'nosuch' in --catalogue; installed catalogues: brius"),
+        ("nosuch.module:CATALOGUE", "could not be imported: No module named 'nosuch'"),
+        ("ferry.settings:NOSUCH", "Module ferry.settings has no NOSUCH"),
+        (
+            "ferry.settings:Settings",
+            "ferry.settings:Settings in --catalogue is not a ferry Catalogue",
+        ),
+        ("ferry.settings:", "is not an import path: write package.module:NAME"),
+    ],
+)
+def test_a_wrong_catalogue_is_one_sentence(tmp_path: Path, spec: str, sentence: str) -> None:
+    result = run_ferry("--catalogue", spec, "plan", "all", cwd=tmp_path)
+    assert result.exit_code == ExitCode.CONFIGURATION, result.output
+    assert sentence in result.stderr, result.stderr
+    assert "Traceback" not in result.output
