@@ -21,11 +21,14 @@ install: $(VENV)/.installed
 
 ## demo: on the configured servers (embedded PostgreSQL if none): build the legacy and target
 ## databases, migrate everything, validate every row, show the accounting per entity, and
-## write the HTML report (its path is printed last).
+## write the HTML report (its path is printed last). A re-run starts clean: the legacy
+## database is generated anew, so what an earlier demo (and any sync since) wrote in the
+## target is rolled back first.
 demo: install
 	$(FERRY) check
 	$(FERRY) legacy generate --scale $(SCALE) --seed $(SEED)
 	$(FERRY) target create
+	$(FERRY) rollback all
 	$(FERRY) migrate all
 	$(FERRY) validate final
 	$(FERRY) status
