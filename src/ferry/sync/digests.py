@@ -14,7 +14,6 @@ write depend on them, have their chunk's digest dropped, so the next sync compar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import psycopg
 from psycopg import sql
@@ -103,13 +102,6 @@ class Scope:
     now: Digests
     changed: list[int] | None
     since_run: int | None = None  # the run that stored the digests compared against
-
-    def covers(self, key: int) -> bool:
-        return self.changed is None or key // self.width in self._changed
-
-    @cached_property
-    def _changed(self) -> set[int]:
-        return set(self.changed or ())
 
 
 def scope(

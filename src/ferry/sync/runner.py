@@ -46,7 +46,7 @@ from ferry.progress import Progress
 from ferry.state import control
 from ferry.sync import digests
 from ferry.sync.changes import ChangeApplier, ChangeTally
-from ferry.sync.outstanding import Outstanding, outstanding_keys
+from ferry.sync.outstanding import HeldBack, Outstanding, outstanding_keys
 from ferry.sync.release import DependencyGraph, Dependent, Release
 
 # Rows whose change time lies this far before the watermark are compared again: a transaction
@@ -99,8 +99,6 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
     table = guarded(
         ctx, name, "reading", lambda: read_target_table(ctx.session.target(), entity.target)
     )
-    outstanding = _outstanding(ctx, entity)
-    result.gone = outstanding.gone
     scope = None
     if entity.source.changed_at is None:
         scope = guarded(
@@ -116,6 +114,11 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
         parents_gained = guarded(
             ctx, name, "reading the parents of", lambda: _gained(ctx, entity, scope.since_run)
         )
+    held = None  # held-back rows whose cause cannot have been fixed stay as they are
+    if scope is not None and scope.changed is not None:
+        held = HeldBack(scope.width, scope.changed, quarantine=not parents_gained)
+    outstanding = _outstanding(ctx, entity, held)
+    result.gone = outstanding.gone
     if run.keep_deleted:
         result.retained = guarded(
             ctx, name, "retaining rows gone from the source of", lambda: _retain(ctx, outstanding)
@@ -129,13 +132,7 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
                 lambda: _release_gone(ctx, graph, name, outstanding),
             )
         )
-    reload = outstanding.reload
-    if scope is not None:  # held-back rows whose cause cannot have been fixed stay as they are
-        held = guarded(
-            ctx, name, "reading the records of", lambda: _held_back(ctx, name, parents_gained)
-        )
-        reload = [k for k in reload if k not in held or scope.covers(k)]
-    reloaded = reload_keys(ctx, entity, table, reload)
+    reloaded = reload_keys(ctx, entity, table, outstanding.reload)
     result.reloaded = reloaded.processed
     linkable: list[int] = []
     if any(not p.required and p.entity in parents_gained for p in entity.parents):
@@ -145,7 +142,7 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
     for release in tally.releases:
         result.took(release)
     if any(name in r.entities for r in tally.releases):  # its own rows depended on released ones
-        again = reload_keys(ctx, entity, table, _outstanding(ctx, entity).reload)
+        again = reload_keys(ctx, entity, table, _outstanding(ctx, entity, held).reload)
         result.reloaded += again.processed
         reloaded.migrated += again.migrated
     if scope is not None:
@@ -175,21 +172,6 @@ def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _held_back(ctx: RunContext, name: str, parents_gained: set[str]) -> set[int]:
-    """Legacy ids of the entity's rows held back for a cause that an unchanged source row
-    keeps: its skip records (a rule reads the row alone), and its open quarantine entries
-    unless a parent gained rows since (a missing parent may have arrived). Notifications
-    skip about 60% of their rows: were skip records reloaded whenever profiles gained a
-    row, a small period of changes would reload most of the table."""
-    rows = ctx.session.target().execute(
-        "SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s"
-        " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved"
-        " AND NOT %(gained)s",
-        {"e": name, "gained": bool(parents_gained)},
-    )
-    return {r[0] for r in rows}
-
-
 def _linkable(ctx: RunContext, name: str) -> list[int]:
     """Migrated rows whose optional parent was set to NULL: a parent that arrived since links
     them, though their source row is unchanged."""
@@ -201,12 +183,12 @@ def _linkable(ctx: RunContext, name: str) -> list[int]:
     return [r[0] for r in rows]
 
 
-def _outstanding(ctx: RunContext, entity: Entity) -> Outstanding:
+def _outstanding(ctx: RunContext, entity: Entity, held: HeldBack | None) -> Outstanding:
     return guarded(
         ctx,
         entity.name,
         "comparing keys of",
-        lambda: outstanding_keys(ctx.session.source(), ctx.session.target(), entity),
+        lambda: outstanding_keys(ctx.session.source(), ctx.session.target(), entity, held),
     )
 
 
