@@ -288,6 +288,16 @@ def rollback(
     if as_json:
         print_json(run_document(result))
         return
+    if result.entities and all(
+        e.processed == 0 and e.deleted == 0 and e.status == "completed" for e in result.entities
+    ):
+        out_console.print(
+            f"{_title(result.run_id, dry_run)}: nothing to roll back, ferry has written nothing"
+            f" in the target for these {len(result.entities)} entities.",
+            markup=False,
+            highlight=False,
+        )
+        return
     table = FitTable(
         ENTITY,
         Col("status"),
