@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from ferry import quarantine
+from ferry import preflight, quarantine
 from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
 from ferry.coverage import Coverage, coverage, unaccounted_sentence
@@ -29,6 +29,7 @@ from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
 from ferry.errors import StateError, UsageError, ValidationFailed
 from ferry.plan.planner import Plan, make_plan, plan_entities
+from ferry.preflight import FragmentProblem
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
 from ferry.report.model import Report, gather
@@ -107,6 +108,18 @@ def check_connections(settings: Settings) -> list[CheckResult]:
             version = conn.info.parameter_status("server_version") or "?"
             results.append(CheckResult(side, database, version, user))
     return results
+
+
+def check_catalogue(settings: Settings) -> tuple[str, int, list[FragmentProblem]]:
+    """The configured catalogue planned on both databases: its name, its number of entities
+    and the declared fragments PostgreSQL refuses (nothing is read or written)."""
+    catalogue = load(settings)
+    with (
+        open_database(settings, "source", "planning the catalogue's source queries") as source,
+        open_database(settings, "target", "planning the catalogue's target inserts") as target,
+    ):
+        problems = preflight.check_catalogue(catalogue, source, target)
+    return catalogue.name, len(catalogue.entities), problems
 
 
 def legacy_create(settings: Settings) -> None:

@@ -5,6 +5,7 @@ found by name through the `ferry.catalogues` entry point; a wrong name or path i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import psycopg
@@ -108,3 +109,32 @@ def test_a_wrong_catalogue_is_one_sentence(tmp_path: Path, spec: str, sentence: 
     assert result.exit_code == ExitCode.CONFIGURATION, result.output
     assert sentence in result.stderr, result.stderr
     assert "Traceback" not in result.output
+
+
+# The same catalogue broken on purpose: a misspelt column in the source, a column the target
+# table does not have.
+BROKEN = SHELF.replace('Column("content", "j.content")', 'Column("content", "j.contnt")').replace(
+    'Column("label", "s.label")', 'Column("label", "s.label"), Column("colour", "s.label")'
+)
+
+
+def test_check_catalogue_names_each_broken_fragment_and_writes_nothing(
+    shelf: dict[str, str], tmp_path: Path
+) -> None:
+    fine = run_ferry("--catalogue", "shelf.catalogue:CATALOGUE", "check", "--catalogue",
+                     cwd=tmp_path, env=shelf)  # fmt: skip
+    assert fine.exit_code == 0, fine.output
+    assert "every fragment of its 2 entities plans in the source and the target" in fine.stdout
+    (tmp_path / "shelf" / "broken.py").write_text(BROKEN)
+    broken = run_ferry("check", "--catalogue", "--json", cwd=tmp_path,
+                       env={**shelf, "FERRY_CATALOGUE": "shelf.broken:CATALOGUE"})  # fmt: skip
+    assert broken.exit_code == ExitCode.CONFIGURATION, broken.output
+    problems = {
+        (p["entity"], p["fragment"]): p["error"] for p in json.loads(broken.stdout)["problems"]
+    }
+    assert set(problems) == {("jars", "column content"), ("shelves", "target table")}, problems
+    assert "column j.contnt does not exist" in problems["jars", "column content"]
+    assert "colour" in problems["shelves", "target table"]
+    assert "2 declared fragments of catalogue shelf do not plan" in broken.stderr
+    with psycopg.connect(shelf["FERRY_TARGET_URL"]) as conn:
+        assert conn.execute("SELECT to_regnamespace('ferry')").fetchone() == (None,)

@@ -21,8 +21,9 @@ from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
 from ferry.cli.documents import JsonOption, print_json
+from ferry.cli.tables import Col, FitTable
 from ferry.db.urls import redact
-from ferry.errors import ExitCode, FerryError, Interrupted
+from ferry.errors import ConfigurationError, ExitCode, FerryError, Interrupted
 from ferry.settings import load_settings
 
 app = typer.Typer(
@@ -131,17 +132,53 @@ def config(as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def check(as_json: JsonOption = False) -> None:
+def check(
+    catalogue: Annotated[
+        bool,
+        typer.Option(
+            "--catalogue",
+            help="Also plan every entity's source query and target insert (EXPLAIN, nothing "
+            "is read or written) and name each declared fragment PostgreSQL refuses.",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Connect to the source and target databases and report server, database and user."""
-    results = api.check_connections(state.settings())
+    settings = state.settings()
+    results = api.check_connections(settings)
+    checked = api.check_catalogue(settings) if catalogue else None
     if as_json:
-        print_json({"connections": results})
-        return
-    for result in results:
-        out_console.print(
-            f"{result.side:7} ok  database {result.database}  user {result.user}  "
-            f"PostgreSQL {result.server_version}"
+        document: dict = {"connections": results}
+        if checked is not None:
+            document["catalogue"] = {"name": checked[0], "entities": checked[1]}
+            document["problems"] = checked[2]
+        print_json(document)
+    else:
+        for result in results:
+            out_console.print(
+                f"{result.side:7} ok  database {result.database}  user {result.user}  "
+                f"PostgreSQL {result.server_version}"
+            )
+        if checked is not None:
+            _print_fragment_problems(*checked)
+    if checked is not None and checked[2]:
+        raise ConfigurationError(
+            f"{len(checked[2])} declared fragments of catalogue {checked[0]} do not plan in "
+            "the databases; fix them (listed above) before migrating."
         )
+
+
+def _print_fragment_problems(name: str, entities: int, problems: list) -> None:
+    if not problems:
+        out_console.print(
+            f"catalogue {name}: every fragment of its {entities} entities plans in the source "
+            "and the target"
+        )
+        return
+    table = FitTable(Col("entity"), Col("fragment"), Col("error", wraps=True))
+    for problem in problems:
+        table.add_row(problem.entity, problem.fragment, problem.error)
+    table.print(out_console)
 
 
 def main() -> None:

@@ -39,7 +39,10 @@ class WholeHelpGroup(TyperGroup):
 
 def hoist_global_options(args: list[str], group: TyperGroup) -> list[str]:
     """`args` with the group's own options (and their values) moved before everything else,
-    in the order given; `--` ends the options as usual."""
+    in the order given; `--` ends the options as usual. A value-taking option given without
+    a value (last, or before another option) stays where it is: it is then the command's own
+    flag of the same name (`ferry check --catalogue` checks the configured catalogue, while
+    `ferry check --catalogue x.y:C` names it)."""
     takes_value: dict[str, bool] = {}
     for param in group.params:
         if param.param_type_name == "option":
@@ -54,7 +57,12 @@ def hoist_global_options(args: list[str], group: TyperGroup) -> list[str]:
             rest.extend(args[position:])
             break
         name = token.split("=", 1)[0]
-        if name not in takes_value:
+        without_value = (
+            takes_value.get(name)
+            and "=" not in token
+            and (position + 1 == len(args) or args[position + 1].startswith("--"))
+        )
+        if name not in takes_value or without_value:
             rest.append(token)
         elif takes_value[name] and "=" not in token and position + 1 < len(args):
             front.extend(args[position : position + 2])

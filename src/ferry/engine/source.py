@@ -53,7 +53,7 @@ def _skip_case(entity: Entity) -> sql.Composable:
 SKIPPED_BY = sql.Identifier("ferry_skip", "rule")
 
 
-def _from_where(entity: Entity, *, skip: bool = False) -> sql.Composable:
+def from_where(entity: Entity, *, skip: bool = False) -> sql.Composable:
     source = entity.source
     parts = [sql.SQL("FROM {}").format(sql.SQL(source.relation))]
     if source.joins:
@@ -94,9 +94,7 @@ def select_batch(
         *(_unless_skipped(entity, p.expr, "::bigint") for p in entity.parents),
         *(_unless_skipped(entity, c.expr) for c in entity.columns),
     ]
-    query = sql.SQL("SELECT {} {}").format(
-        sql.SQL(", ").join(items), _from_where(entity, skip=True)
-    )
+    query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), from_where(entity, skip=True))
     if after is not None:
         query += sql.SQL(" AND ({}) > {}").format(sql.SQL(source.key), sql.Literal(after))
     if last is not None:
@@ -119,7 +117,7 @@ def with_keys(entity: Entity, keys: list[int]) -> sql.Composed:
 def latest_change_query(entity: Entity) -> sql.Composed:
     """The latest declared change time among the rows the entity reads."""
     return sql.SQL("SELECT max({}) {}").format(
-        sql.SQL(entity.source.changed_at or "NULL"), _from_where(entity)
+        sql.SQL(entity.source.changed_at or "NULL"), from_where(entity)
     )
 
 
@@ -133,7 +131,7 @@ def changed_since(entity: Entity, moment: datetime) -> sql.Composed:
 def keys_query(entity: Entity) -> sql.Composed:
     """Every key the entity reads, in order (for locating rows without an outcome)."""
     return sql.SQL("SELECT ({key})::bigint {rest} ORDER BY 1").format(
-        key=sql.SQL(entity.source.key), rest=_from_where(entity)
+        key=sql.SQL(entity.source.key), rest=from_where(entity)
     )
 
 
@@ -141,7 +139,7 @@ def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
     """The keys at the given fractions (parameter: float8[]) of the entity's keys after `after`."""
     query = sql.SQL(
         "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY ({key})::bigint) {rest}"
-    ).format(key=sql.SQL(entity.source.key), rest=_from_where(entity))
+    ).format(key=sql.SQL(entity.source.key), rest=from_where(entity))
     if after is not None:
         query += sql.SQL(" AND ({}) > {}").format(sql.SQL(entity.source.key), sql.Literal(after))
     return query
@@ -150,7 +148,7 @@ def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
 def count_query(entity: Entity) -> sql.Composed:
     """Rows the entity reads, and its largest key, counted the way the entity reads them."""
     return sql.SQL("SELECT count(*), max(({})::bigint) {}").format(
-        sql.SQL(entity.source.key), _from_where(entity)
+        sql.SQL(entity.source.key), from_where(entity)
     )
 
 
