@@ -189,3 +189,18 @@ def legacy_template_crash(server_url: str) -> Iterator[str]:
         conn.commit()
     yield name
     drop_database(server_url, name)
+
+
+# The longest modules first: `--dist loadfile` hands whole files to whichever worker is free,
+# so a long file handed out last would run alone at the end of the suite.
+LONGEST_FIRST = (
+    "tests/e2e/test_sync_periods.py",
+    "tests/e2e/test_crash_anywhere.py",
+    "tests/e2e/test_sync_lab.py",
+    "tests/e2e/test_bulk_kills.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: position for position, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONGEST_FIRST)))

@@ -33,7 +33,7 @@ def fingerprint(
 ) -> dict[str, object]:
     """Everything ferry owes to be identical between an interrupted and a clean run.
     With `open_reasons_only`, only open quarantine entries count, by reason, not wording (as
-    test_sync_lab compares a synced target with a fresh migration)."""
+    test_sync_periods compares a synced target with a fresh migration)."""
     quarantine = (
         "SELECT entity, legacy_id, reason FROM ferry.quarantine WHERE NOT resolved ORDER BY 1, 2"
         if open_reasons_only
