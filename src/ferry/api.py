@@ -29,7 +29,7 @@ from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
 from ferry.errors import StateError, UsageError, ValidationFailed
 from ferry.plan.planner import Plan, make_plan, plan_entities
-from ferry.preflight import FragmentProblem
+from ferry.preflight import CatalogueCheck
 from ferry.progress import Progress, SilentProgress
 from ferry.quarantine import Entry, ReasonCount
 from ferry.report.model import Report, gather
@@ -110,16 +110,15 @@ def check_connections(settings: Settings) -> list[CheckResult]:
     return results
 
 
-def check_catalogue(settings: Settings) -> tuple[str, int, list[FragmentProblem]]:
-    """The configured catalogue planned on both databases: its name, its number of entities
-    and the declared fragments PostgreSQL refuses (nothing is read or written)."""
+def check_catalogue(settings: Settings) -> CatalogueCheck:
+    """The configured catalogue planned on both databases: the declared fragments PostgreSQL
+    refuses (nothing is read or written)."""
     catalogue = load(settings)
     with (
         open_database(settings, "source", "planning the catalogue's source queries") as source,
         open_database(settings, "target", "planning the catalogue's target inserts") as target,
     ):
-        problems = preflight.check_catalogue(catalogue, source, target)
-    return catalogue.name, len(catalogue.entities), problems
+        return preflight.check_catalogue(catalogue, source, target)
 
 
 def legacy_create(settings: Settings) -> None:

@@ -37,9 +37,18 @@ class FragmentProblem:
     error: str
 
 
+@dataclass(frozen=True)
+class CatalogueCheck:
+    """A catalogue planned on both databases: what was checked and what PostgreSQL refused."""
+
+    catalogue: str
+    entities: int
+    problems: list[FragmentProblem]
+
+
 def check_catalogue(
     catalogue: Catalogue, source: psycopg.Connection, target: psycopg.Connection
-) -> list[FragmentProblem]:
+) -> CatalogueCheck:
     """Every entity's source and target side planned; the problems found, in plan order."""
     problems: list[FragmentProblem] = []
     with target.transaction(force_rollback=True):
@@ -47,7 +56,7 @@ def check_catalogue(
         for entity in catalogue.entities.values():
             problems += _source_problems(source, entity)
             problems += _target_problems(target, entity)
-    return problems
+    return CatalogueCheck(catalogue.name, len(catalogue.entities), problems)
 
 
 def _source_problems(conn: psycopg.Connection, entity: Entity) -> list[FragmentProblem]:

@@ -24,6 +24,7 @@ from ferry.cli.documents import JsonOption, print_json
 from ferry.cli.tables import Col, FitTable
 from ferry.db.urls import redact
 from ferry.errors import ConfigurationError, ExitCode, FerryError, Interrupted
+from ferry.preflight import CatalogueCheck
 from ferry.settings import load_settings
 
 app = typer.Typer(
@@ -150,8 +151,8 @@ def check(
     if as_json:
         document: dict = {"connections": results}
         if checked is not None:
-            document["catalogue"] = {"name": checked[0], "entities": checked[1]}
-            document["problems"] = checked[2]
+            document["catalogue"] = {"name": checked.catalogue, "entities": checked.entities}
+            document["problems"] = checked.problems
         print_json(document)
     else:
         for result in results:
@@ -160,23 +161,23 @@ def check(
                 f"PostgreSQL {result.server_version}"
             )
         if checked is not None:
-            _print_fragment_problems(*checked)
-    if checked is not None and checked[2]:
+            _print_fragment_problems(checked)
+    if checked is not None and checked.problems:
         raise ConfigurationError(
-            f"{len(checked[2])} declared fragments of catalogue {checked[0]} do not plan in "
-            "the databases; fix them (listed above) before migrating."
+            f"{len(checked.problems)} declared fragments of catalogue {checked.catalogue} do not "
+            "plan in the databases; fix them (listed above) before migrating."
         )
 
 
-def _print_fragment_problems(name: str, entities: int, problems: list) -> None:
-    if not problems:
+def _print_fragment_problems(checked: CatalogueCheck) -> None:
+    if not checked.problems:
         out_console.print(
-            f"catalogue {name}: every fragment of its {entities} entities plans in the source "
-            "and the target"
+            f"catalogue {checked.catalogue}: every fragment of its {checked.entities} entities"
+            " plans in the source and the target"
         )
         return
     table = FitTable(Col("entity"), Col("fragment"), Col("error", wraps=True))
-    for problem in problems:
+    for problem in checked.problems:
         table.add_row(problem.entity, problem.fragment, problem.error)
     table.print(out_console)
 
