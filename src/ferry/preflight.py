@@ -79,7 +79,7 @@ def _source_fragments(entity: Entity) -> Iterator[tuple[str, sql.Composable]]:
         yield "source joins", sql.SQL("SELECT 1 {} {}").format(relation, sql.SQL(declared.joins))
     rows = from_where(entity)
     yield "source where", sql.SQL("SELECT 1 {}").format(rows)
-    yield "source key", sql.SQL("SELECT ({})::bigint {}").format(sql.SQL(declared.key), rows)
+    yield "source key", sql.SQL("SELECT {} {}").format(sql.SQL(declared.ordinal), rows)
     for rule in entity.skip_rules:
         yield (
             f"skip rule {rule.name}",
@@ -88,7 +88,7 @@ def _source_fragments(entity: Entity) -> Iterator[tuple[str, sql.Composable]]:
     expressions = [
         ("dedup key", entity.dedup_key, "::text"),
         ("change time", declared.changed_at, ""),
-        *((f"parent {p.column}", p.expr, "::bigint") for p in entity.parents),
+        *((f"parent {p.column}", p.ordinal, "") for p in entity.parents),
         *((f"column {c.name}", c.expr, "") for c in entity.columns),
     ]
     for fragment, expr, cast in expressions:

@@ -22,6 +22,7 @@ import psycopg
 from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
+from ferry.catalog.spec import Entity
 from ferry.engine.executor import EntityResult, RunContext, on_database, with_retries
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
@@ -78,17 +79,17 @@ def check_no_stranded(catalogue: Catalogue, chosen: set[str], counts: dict[str, 
         )
 
 
-def _delete_batch(table: str, entity: str, origins: list[str], limit: int) -> sql.Composed:
-    schema, _, name = table.rpartition(".")
+def _delete_batch(entity: Entity, origins: list[str], limit: int) -> sql.Composed:
+    schema, _, name = entity.target.rpartition(".")
     return sql.SQL(
         "WITH doomed AS ("
         "  SELECT legacy_id, new_id FROM ferry.migration_mappings"
         "  WHERE entity = {entity} AND origin = ANY({origins})"
         "  ORDER BY legacy_id LIMIT {limit}),"
         " deleted AS ("
-        "  DELETE FROM {table} t WHERE t.id IN (SELECT new_id FROM doomed)"
+        "  DELETE FROM {table} t WHERE t.{key} IN (SELECT new_id FROM doomed)"
         "  AND NOT EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
-        "   AND k.new_id = t.id AND k.legacy_id NOT IN (SELECT legacy_id FROM doomed))"
+        "   AND k.new_id = t.{key} AND k.legacy_id NOT IN (SELECT legacy_id FROM doomed))"
         "  RETURNING 1),"
         " unmapped AS ("
         "  DELETE FROM ferry.migration_mappings m USING doomed d"
@@ -96,29 +97,31 @@ def _delete_batch(table: str, entity: str, origins: list[str], limit: int) -> sq
         " SELECT (SELECT count(*) FROM unmapped), (SELECT count(*) FROM deleted),"
         " (SELECT max(legacy_id) FROM unmapped)"
     ).format(
-        entity=sql.Literal(entity),
+        entity=sql.Literal(entity.name),
         origins=sql.Literal(origins),
         limit=sql.Literal(limit),
         table=sql.Identifier(schema or "public", name),
+        key=sql.Identifier(entity.target_key),
     )
 
 
 def _release_self_references(
-    table: str, entity: str, column: str, origins: list[str], limit: int
+    entity: Entity, column: str, origins: list[str], limit: int
 ) -> sql.Composed:
     """Before a batch of a self-referencing entity goes, rows that this rollback will delete
     too stop pointing at it (a child may sort after its parent and leave in a later batch)."""
-    schema, _, name = table.rpartition(".")
+    schema, _, name = entity.target.rpartition(".")
     return sql.SQL(
         "UPDATE {table} c SET {column} = NULL"
         " WHERE c.{column} IN (SELECT new_id FROM ferry.migration_mappings"
         "  WHERE entity = {entity} AND origin = ANY({origins}) ORDER BY legacy_id LIMIT {limit})"
         " AND EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
-        "  AND k.new_id = c.id AND k.origin = ANY({origins}))"
+        "  AND k.new_id = c.{key} AND k.origin = ANY({origins}))"
     ).format(
         table=sql.Identifier(schema or "public", name),
         column=sql.Identifier(column),
-        entity=sql.Literal(entity),
+        key=sql.Identifier(entity.target_key),
+        entity=sql.Literal(entity.name),
         origins=sql.Literal(origins),
         limit=sql.Literal(limit),
     )
@@ -131,9 +134,9 @@ def rollback_entity(
     result = EntityResult(name)
     started = time.monotonic()
     entity = catalogue.entities[name]
-    statement = _delete_batch(entity.target, name, origins, ctx.batch_size)
+    statement = _delete_batch(entity, origins, ctx.batch_size)
     releases = [
-        _release_self_references(entity.target, name, p.column, origins, ctx.batch_size)
+        _release_self_references(entity, p.column, origins, ctx.batch_size)
         for p in entity.parents
         if p.entity == name
     ]

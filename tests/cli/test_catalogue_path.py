@@ -23,14 +23,14 @@ SHELVES = Entity(
     name="shelves",
     target="shelves",
     source=Source("shelf s", "s.id"),
-    columns=(Column("label", "s.label"), Column("legacy_shelf_id", "s.id")),
+    columns=(Column("label", "s.label"), Column("legacy_shelf_id", "s.id", legacy_key=True)),
 )
 JARS = Entity(
     name="jars",
     target="jars",
     source=Source("jar j", "j.id"),
     parents=(Parent("shelf_id", "shelves", "j.shelf_id"),),
-    columns=(Column("content", "j.content"), Column("legacy_jar_id", "j.id")),
+    columns=(Column("content", "j.content"), Column("legacy_jar_id", "j.id", legacy_key=True)),
 )
 CATALOGUE = Catalogue.build("shelf", [SHELVES, JARS], [Workflow("pantry", ("shelves", "jars"))])
 """

@@ -19,7 +19,7 @@ from ferry.catalog.spec import Entity, Parent
 from tests.cli.runner import run_ferry
 from tests.e2e.helpers import assert_accounting_holds
 
-ADOPTING = {e.name: e.preexisting_as for e in CATALOGUE.entities.values() if e.preexisting_as}
+ADOPTING = {e.name: e.preexisting.kind for e in CATALOGUE.entities.values() if e.preexisting}
 # Every (child entity, parent) whose parent was migrated by the earlier tools.
 REFERENCES = [
     (entity, parent)

@@ -4,7 +4,7 @@ import pytest
 
 from ferry.brius.catalogue import CATALOGUE
 from ferry.catalog.registry import Catalogue
-from ferry.catalog.spec import Entity, Parent, Source, Workflow
+from ferry.catalog.spec import Column, Entity, Parent, Source, Workflow
 from ferry.errors import ConfigurationError, UsageError
 from ferry.plan.planner import make_plan
 
@@ -85,3 +85,27 @@ def test_skip_rules_can_be_switched_off_by_name() -> None:
         UsageError, match=r"No skip rule named nope; the rules are: .*doctors:test_account"
     ):
         CATALOGUE.without_skip_rules(["nope"])
+
+
+def test_a_parent_not_in_its_parents_key_shape_is_refused() -> None:
+    pairs = Entity("pairs", "pairs", Source("pair p", ("p.code", "p.n")))
+    child = Entity(
+        "child", "child", Source("c", "c.id"), parents=(Parent("pair_id", "pairs", "c.x"),)
+    )
+    with pytest.raises(
+        ConfigurationError,
+        match="Parent pair_id of entity child is not given in the key shape of pairs "
+        r"\(one integer expression where pairs is keyed by a tuple of 2\)",
+    ):
+        Catalogue.build("c", [pairs, child])
+
+
+def test_two_legacy_key_columns_are_refused() -> None:
+    columns = (Column("a", "t.id", legacy_key=True), Column("b", "t.id", legacy_key=True))
+    with pytest.raises(ConfigurationError, match="declares 2 legacy key columns"):
+        Catalogue.build("c", [Entity("t", "t", Source("t", "t.id"), columns=columns)])
+
+
+def test_the_legacy_key_column_is_declared_not_guessed() -> None:
+    """courses reads its key twice: as its course type's code and as its legacy id."""
+    assert CATALOGUE.entities["courses"].legacy_column == "legacy_course_id"

@@ -110,8 +110,8 @@ def _entity(entity: Entity) -> Iterator[str]:
     if entity.dedup_key:
         yield f"* duplicates: same {code(entity.dedup_key)}"
     yield f"* depends on: {', '.join(f'`{d}`' for d in entity.depends_on) or 'nothing'}"
-    if entity.preexisting_as:
-        yield f"* adopts the earlier tools' `{entity.preexisting_as}` mappings and rows"
+    if entity.preexisting:
+        yield f"* adopts the earlier tools' `{entity.preexisting.kind}` mappings and rows"
     for rule in entity.skip_rules:
         yield f"* skip `{rule.name}`: {rule.description} ({code(rule.where)})"
     fixes, reasons = outcomes(entity)

@@ -56,6 +56,7 @@ class Catalogue:
             excluded[item.table] = item.reason
         catalogue = cls(name, by_name, flows, excluded)
         catalogue._check_references()
+        catalogue._check_keys()
         catalogue._check_cycles()
         return catalogue
 
@@ -73,6 +74,30 @@ class Catalogue:
                 raise ConfigurationError(
                     f"Workflow {flow.name} names unknown entities: {', '.join(unknown)}."
                 )
+
+    def _check_keys(self) -> None:
+        """One legacy key column at most, and every parent named in its entity's key shape
+        (an integer expression for an integer key, one expression per part of a tuple key)."""
+        for entity in self.entities.values():
+            keeping = [c.name for c in entity.columns if c.legacy_key]
+            if keeping and not isinstance(entity.source.key, str):
+                raise ConfigurationError(
+                    f"Entity {entity.name} declares legacy key column {keeping[0]}, but its key "
+                    "is a tuple: a tuple key is kept by the target columns of its parts."
+                )
+            if len(keeping) > 1:
+                raise ConfigurationError(
+                    f"Entity {entity.name} declares {len(keeping)} legacy key columns "
+                    f"({', '.join(keeping)}); declare one."
+                )
+            for parent in entity.parents:
+                if _key_shape(parent.expr) != _key_shape(self.entities[parent.entity].source.key):
+                    raise ConfigurationError(
+                        f"Parent {parent.column} of entity {entity.name} is not given in the key "
+                        f"shape of {parent.entity} ({_key_shape(parent.expr)} where "
+                        f"{parent.entity} is keyed by "
+                        f"{_key_shape(self.entities[parent.entity].source.key)})."
+                    )
 
     def _check_cycles(self) -> None:
         """Depth-first search; a back edge is a cycle, reported as the path that closes it."""
@@ -171,3 +196,10 @@ class Catalogue:
             for entity in self.entities.values()
         ]
         return replace(self, entities={e.name: e for e in entities})
+
+
+def _key_shape(key: str | tuple[str, ...]) -> str:
+    """How a key is written, for the sentence of a mismatch."""
+    if isinstance(key, str):
+        return "one integer expression"
+    return f"a tuple of {len(key)}"

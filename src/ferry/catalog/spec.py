@@ -51,6 +51,9 @@ class Column:
 
     A `secret` column (a credential) is migrated like any other, but its value is never shown:
     source values printed for a person (`quarantine show --show-values`) carry a placeholder.
+    A `legacy_key` column keeps the row's legacy key in the target: validation then checks
+    that every target row carrying one has its mapping. It is declared, never guessed from the
+    expression (a code column may read the key column too).
     """
 
     name: str
@@ -58,21 +61,29 @@ class Column:
     coerce: Coercion | None = None
     code: CodeMap | None = None
     secret: bool = False
+    legacy_key: bool = False
 
 
 @dataclass(frozen=True)
 class Parent:
     """A foreign key resolved through the parent entity's mappings.
 
-    `expr` yields the parent's legacy id in the source. A required parent that is missing,
+    `expr` yields the parent's legacy key in the source, in the shape the parent declares it:
+    one integer expression, or a tuple of one expression per part of the parent's key. A
+    required parent that is missing,
     skipped or quarantined sends the row to quarantine; an optional one becomes NULL and the
     row's mapping records `optional_parent_null:<column>`.
     """
 
     column: str
     entity: str
-    expr: str
+    expr: str | tuple[str, ...]
     required: bool = True
+
+    @property
+    def ordinal(self) -> str:
+        """The parent's key ordinal (see `key_ordinal`), SQL over the child's source row."""
+        return key_ordinal(self.expr)
 
 
 @dataclass(frozen=True)
@@ -93,9 +104,31 @@ class Check:
     description: str
 
 
+def key_ordinal(key: str | tuple[str, ...]) -> str:
+    """The SQL bigint that stands for a legacy key in ferry's bookkeeping and in its order.
+
+    An integer key (one expression) is its own ordinal. A key of any other shape, one or
+    more expressions of any type (a text code, a junction's pair of columns), is declared as
+    a tuple: its ordinal is 60 bits of the md5 of its parts, each written as its length, a
+    colon and its text, so that no two different keys share an encoding. Two keys share an
+    ordinal with a probability of about n^2 / 2^61 (4e-7 for a million rows); should it ever
+    happen, the second row is refused by the mapping's primary key and quarantined, never
+    lost. The new key of a row is derived from its ordinal (`ferry.engine.keys`), so from the
+    whole legacy key.
+    """
+    if isinstance(key, str):
+        return f"({key})::bigint"
+    parts = ", ".join(f"length(({part})::text), ':', ({part})::text" for part in key)
+    return f"('x' || left(md5(concat({parts})), 15))::bit(60)::bigint"
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where an entity reads: `FROM relation [joins] WHERE where`, keyed by an integer `key`.
+    """Where an entity reads: `FROM relation [joins] WHERE where`, keyed by `key`.
+
+    The key is one integer expression, or a tuple of the expressions of a key of any other
+    shape (see `key_ordinal`). Rows are read in the order of the key's ordinal: a tuple key's
+    ordinal has no index in the source, so each batch of a large table keyed so sorts it.
 
     `changed_at`, where the legacy rows carry one, is the SQL expression of a row's last
     change: `ferry sync` then compares only rows changed since its previous watermark (minus
@@ -103,15 +136,43 @@ class Source:
     """
 
     relation: str
-    key: str
+    key: str | tuple[str, ...]
     joins: str = ""
     where: str = ""
     changed_at: str | None = None
 
+    @property
+    def ordinal(self) -> str:
+        """The key's ordinal (see `key_ordinal`), SQL over the source row."""
+        return key_ordinal(self.key)
+
+
+@dataclass(frozen=True)
+class EarlierMappings:
+    """An earlier tool's table of mappings, legacy id to new id, with rows of several entities
+    told apart by a column. ferry adopts the rows whose target row still exists
+    (`ferry.engine.preexisting`); their legacy ids are integers."""
+
+    table: str
+    entity_column: str
+    legacy_column: str = "legacy_id"
+    new_column: str = "new_id"
+    migrated_at_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """An entity's rows that an earlier tool migrated: those of `mappings` whose entity column
+    holds `kind`."""
+
+    mappings: EarlierMappings
+    kind: str
+
 
 @dataclass(frozen=True)
 class Entity:
-    """One unit of migration."""
+    """One unit of migration. `target_key` names the target table's primary key column, a
+    uuid that ferry derives from the legacy key."""
 
     name: str
     target: str
@@ -123,12 +184,13 @@ class Entity:
     after: tuple[str, ...] = ()
     dedup_key: str | None = None
     dedup_fix: str = "merged_duplicate"
-    preexisting_as: str | None = None
+    preexisting: Adopted | None = None
     description: str = ""
     money_columns: tuple[str, ...] = ()
     money_owner: str | None = None
     checks: tuple[Check, ...] = ()
     reports_as: str | None = None
+    target_key: str = "id"
 
     @property
     def inventory_name(self) -> str:
@@ -143,11 +205,8 @@ class Entity:
 
     @property
     def legacy_column(self) -> str | None:
-        """The target column that keeps the legacy key (the column declared as the key)."""
-        for column in self.columns:
-            if column.expr == self.source.key:
-                return column.name
-        return None
+        """The target column that keeps the legacy key (the column declared `legacy_key`)."""
+        return next((column.name for column in self.columns if column.legacy_key), None)
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -174,10 +233,12 @@ class Workflow:
 
 
 __all__ = [
+    "Adopted",
     "Check",
     "CodeMap",
     "Coercion",
     "Column",
+    "EarlierMappings",
     "Entity",
     "Fixed",
     "OutOfScope",
@@ -187,4 +248,5 @@ __all__ = [
     "SkipRule",
     "Source",
     "Workflow",
+    "key_ordinal",
 ]

@@ -25,6 +25,7 @@ import psycopg
 from ferry.catalog.spec import Entity
 from ferry.db.failures import statement_failure
 from ferry.engine import bulk, slices
+from ferry.engine.late_parents import late_parents_of, link_late_parents
 from ferry.engine.load import BatchCounts, BatchLoader
 from ferry.engine.preexisting import adopt_preexisting
 from ferry.engine.session import RunSession
@@ -177,6 +178,8 @@ def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> En
         raise
     if bulk and not ctx.dry_run:
         with_retries(ctx, entity.name, lambda: _restore(ctx, entity))
+    if late_parents_of(entity) and not ctx.dry_run:
+        with_retries(ctx, entity.name, lambda: _link_late_parents(ctx, entity))
     with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed", result))
     if ctx.operation == "migrate" and not ctx.dry_run:  # what the next sync compares against
         with_retries(ctx, entity.name, lambda: _digest(ctx, entity, whole=start is None))
@@ -271,6 +274,16 @@ def _restore(ctx: RunContext, entity: Entity) -> None:
         "target",
         f"rebuilding the constraints and indexes of {entity.target}",
         lambda: bulk.restore(ctx.session.target(), entity=entity.name),
+    )
+
+
+def _link_late_parents(ctx: RunContext, entity: Entity) -> None:
+    on_database(
+        "target",
+        f"linking the late parents of {entity.name}",
+        lambda: link_late_parents(
+            ctx.session.source(), ctx.session.target(), entity, ctx.batch_size
+        ),
     )
 
 

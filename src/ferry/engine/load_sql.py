@@ -171,7 +171,7 @@ class Expected:
 def expected_row(
     table: TargetTable, entity: Entity, names: StageNames, stage: sql.Identifier
 ) -> Expected:
-    columns = ["id"]
+    columns = [entity.target_key]
     values: list[sql.Composable] = [sql.SQL("s._id")]
     joins: list[sql.Composable] = []
     for index, parent in enumerate(entity.parents):

@@ -1,7 +1,8 @@
 """Reading an entity's rows from the source database.
 
-Rows come in key order, one batch at a time (keyset pagination: `WHERE key > last ORDER BY key
-LIMIT n`), through `COPY (SELECT ...) TO STDOUT` in text format: values arrive as text and
+Rows come in the order of their key's ordinal (`key_ordinal`: the key itself for an integer
+key), one batch at a time (keyset pagination: `WHERE key > last ORDER BY key LIMIT n`), through
+`COPY (SELECT ...) TO STDOUT` in text format: values arrive as text and
 columns that need no Python work are passed through untouched (see perf-notes: decoding and
 re-encoding values is where a Python pipeline spends its time). Every read of one run happens in
 one REPEATABLE READ, read-only transaction, so that related tables agree with each other; the
@@ -16,7 +17,7 @@ from datetime import datetime
 import psycopg
 from psycopg import sql
 
-from ferry.catalog.spec import Entity
+from ferry.catalog.spec import Entity, Parent
 
 # Leading columns of every source row, before the entity's own.
 KEY, SKIP, DEDUP = 0, 1, 2
@@ -88,20 +89,20 @@ def select_batch(
     keys after `after` and up to `last` (each None: unbounded), rows meeting `condition`."""
     source = entity.source
     items = [
-        sql.SQL("({})::bigint").format(sql.SQL(source.key)),
+        sql.SQL(source.ordinal),
         SKIPPED_BY if entity.skip_rules else sql.SQL("NULL::text"),
         _unless_skipped(entity, entity.dedup_key, "::text") if entity.dedup_key else sql.NULL,
-        *(_unless_skipped(entity, p.expr, "::bigint") for p in entity.parents),
+        *(_unless_skipped(entity, p.ordinal) for p in entity.parents),
         *(_unless_skipped(entity, c.expr) for c in entity.columns),
     ]
     query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), from_where(entity, skip=True))
     if after is not None:
-        query += sql.SQL(" AND ({}) > {}").format(sql.SQL(source.key), sql.Literal(after))
+        query += sql.SQL(" AND {} > {}").format(sql.SQL(source.ordinal), sql.Literal(after))
     if last is not None:
-        query += sql.SQL(" AND ({}) <= {}").format(sql.SQL(source.key), sql.Literal(last))
+        query += sql.SQL(" AND {} <= {}").format(sql.SQL(source.ordinal), sql.Literal(last))
     if condition is not None:
         query += sql.SQL(" AND ({})").format(condition)
-    query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.key))
+    query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.ordinal))
     if limit is not None:
         query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
     return query
@@ -109,8 +110,18 @@ def select_batch(
 
 def with_keys(entity: Entity, keys: list[int]) -> sql.Composed:
     """The condition: the entity's key is one of `keys`."""
-    return sql.SQL("({})::bigint = ANY({}::bigint[])").format(
-        sql.SQL(entity.source.key), sql.Literal(keys)
+    return sql.SQL("{} = ANY({}::bigint[])").format(
+        sql.SQL(entity.source.ordinal), sql.Literal(keys)
+    )
+
+
+def parent_keys_query(entity: Entity, parent: Parent, keys: list[int]) -> sql.Composed:
+    """(key, parent's key) of the rows with one of `keys` whose `parent` is given."""
+    return sql.SQL("SELECT {key}, {parent} {rest} AND {parent} IS NOT NULL AND {keys}").format(
+        key=sql.SQL(entity.source.ordinal),
+        parent=sql.SQL(parent.ordinal),
+        rest=from_where(entity),
+        keys=with_keys(entity, keys),
     )
 
 
@@ -130,25 +141,25 @@ def changed_since(entity: Entity, moment: datetime) -> sql.Composed:
 
 def keys_query(entity: Entity) -> sql.Composed:
     """Every key the entity reads, in order (for locating rows without an outcome)."""
-    return sql.SQL("SELECT ({key})::bigint {rest} ORDER BY 1").format(
-        key=sql.SQL(entity.source.key), rest=from_where(entity)
+    return sql.SQL("SELECT {key} {rest} ORDER BY 1").format(
+        key=sql.SQL(entity.source.ordinal), rest=from_where(entity)
     )
 
 
 def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
     """The keys at the given fractions (parameter: float8[]) of the entity's keys after `after`."""
     query = sql.SQL(
-        "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY ({key})::bigint) {rest}"
-    ).format(key=sql.SQL(entity.source.key), rest=from_where(entity))
+        "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY {key}) {rest}"
+    ).format(key=sql.SQL(entity.source.ordinal), rest=from_where(entity))
     if after is not None:
-        query += sql.SQL(" AND ({}) > {}").format(sql.SQL(entity.source.key), sql.Literal(after))
+        query += sql.SQL(" AND {} > {}").format(sql.SQL(entity.source.ordinal), sql.Literal(after))
     return query
 
 
 def count_query(entity: Entity) -> sql.Composed:
     """Rows the entity reads, and its largest key, counted the way the entity reads them."""
-    return sql.SQL("SELECT count(*), max(({})::bigint) {}").format(
-        sql.SQL(entity.source.key), from_where(entity)
+    return sql.SQL("SELECT count(*), max({}) {}").format(
+        sql.SQL(entity.source.ordinal), from_where(entity)
     )
 
 

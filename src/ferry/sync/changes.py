@@ -57,17 +57,18 @@ class ChangeApplier:
         ).format(stage=self.stage, entity=sql.Literal(self.entity.name))
 
     def _update_statement(self, table: TargetTable, expected: q.Expected) -> sql.Composed:
-        """UPDATE the rows in [first, last] whose expected content differs (id excluded)."""
+        """UPDATE the rows in [first, last] whose expected content differs (key excluded)."""
         columns, values = expected.columns[1:], expected.values[1:]
         actual = sql.SQL(", ").join(sql.SQL("t.{}").format(c) for c in columns)
         listed = sql.SQL(", ").join(values)
         return sql.SQL(
             "UPDATE {table} t SET ({columns}) = ROW({values}) FROM {owned} {joins}"
-            " WHERE t.id = own.new_id AND s._status = 'insert'"
+            " WHERE t.{key} = own.new_id AND s._status = 'insert'"
             " AND s._key BETWEEN %(first)s AND %(last)s"
             " AND ROW({values}) IS DISTINCT FROM ROW({actual})"
         ).format(
             table=table.identifier,
+            key=sql.Identifier(self.entity.target_key),
             columns=sql.SQL(", ").join(columns),
             values=listed,
             owned=self._owned(),

@@ -22,6 +22,7 @@ from ferry.catalog.spec import Entity
 from ferry.engine.source import SourceReader, select_batch
 
 CHUNK_ROWS = 1000
+MAX_WIDTH = 2**62
 Digests = dict[int, tuple[int, str]]  # chunk -> (rows, digest)
 
 
@@ -35,7 +36,8 @@ def choose_width(reader: SourceReader, entity: Entity) -> int:
     count, low, high = row
     if not count:
         return CHUNK_ROWS
-    return max(1, (high - low + 1) * CHUNK_ROWS // count)
+    # a few rows keyed by digests (tuple keys) span nearly 2^60: one chunk, stored as a bigint
+    return min(MAX_WIDTH, max(1, (high - low + 1) * CHUNK_ROWS // count))
 
 
 def source_digests(reader: SourceReader, entity: Entity, width: int) -> Digests:
@@ -66,8 +68,8 @@ def changed_chunks(now: Digests, stored: Digests) -> list[int]:
 
 def in_chunks(entity: Entity, width: int, chunks: list[int]) -> sql.Composed:
     """The condition: the row's key lies in one of `chunks`."""
-    return sql.SQL("(({})::bigint / {}) = ANY({}::bigint[])").format(
-        sql.SQL(entity.source.key), sql.Literal(width), sql.Literal(chunks)
+    return sql.SQL("({} / {}) = ANY({}::bigint[])").format(
+        sql.SQL(entity.source.ordinal), sql.Literal(width), sql.Literal(chunks)
     )
 
 

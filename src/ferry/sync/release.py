@@ -9,7 +9,7 @@ ferry did not write (the new application's) are never touched: each one stops th
 the rows it depends on, and of their ancestors, and is named with the command that resolves it.
 
 Dependents are found through the catalogue's parents and through every single-column foreign
-key of the target database that points at an `id`, level by level (a child's children are
+key of the target database that points at a primary key, level by level (a child's children are
 looked up in turn), in the caller's transaction: a dry run finds the same refusals.
 """
 
@@ -25,7 +25,7 @@ from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
 
-Row = tuple[str, UUID]  # a target row: its qualified table and its id
+Row = tuple[str, UUID]  # a target row: its qualified table and its key
 
 
 def qualified(table: str) -> str:
@@ -56,10 +56,16 @@ class Dependent:
     parent_table: str
     parent_id: UUID
 
+    key: str | None = None  # the table's primary key column, if it has a single one
+
     def sentence(self) -> str:
-        where = f"id = '{self.row_id}'" if self.row_id else f"{self.column} = '{self.parent_id}'"
+        where = (
+            f"{self.key} = '{self.row_id}'"
+            if self.key and self.row_id
+            else f"{self.column} = '{self.parent_id}'"
+        )
         return (
-            f"{self.table} row {self.row_id or '(no id column)'} (its {self.column} points at "
+            f"{self.table} row {self.row_id or '(no key column)'} (its {self.column} points at "
             f"{self.parent_table} {self.parent_id}; resolve with: DELETE FROM {self.table} "
             f"WHERE {where}, or point it elsewhere)"
         )
@@ -83,16 +89,20 @@ class DependencyGraph:
     def __init__(self, catalogue: Catalogue, conn: psycopg.Connection) -> None:
         self.catalogue = catalogue
         self.writers: dict[str, list[str]] = defaultdict(list)
+        self.keys: dict[str, str] = {}  # table -> its primary key column
         for entity in catalogue.entities.values():
             self.writers[qualified(entity.target)].append(entity.name)
+            self.keys[qualified(entity.target)] = entity.target_key
         found: dict[str, set[Referrer]] = defaultdict(set)
         for entity in catalogue.entities.values():
             for parent in entity.parents:
                 referenced = qualified(catalogue.entities[parent.entity].target)
                 found[referenced].add(Referrer(qualified(entity.target), parent.column))
         query = resources.files("ferry.sync").joinpath("sql/referrers.sql").read_text()
-        for schema, table, column, f_schema, f_table in conn.execute(query).fetchall():
+        for schema, table, column, f_schema, f_table, key in conn.execute(query).fetchall():
             found[f"{f_schema}.{f_table}"].add(Referrer(f"{schema}.{table}", column))
+            if key:
+                self.keys.setdefault(f"{schema}.{table}", key)
         self.referrers = {t: sorted(r, key=lambda x: (x.table, x.column)) for t, r in found.items()}
 
     def release(self, cur: psycopg.Cursor, entity: str, legacy_ids: list[int]) -> Release:
@@ -146,7 +156,10 @@ class DependencyGraph:
                     by_table[t].append(i)
             for t, ids in sorted(by_table.items()):
                 cur.execute(
-                    sql.SQL("DELETE FROM {} WHERE id = ANY(%s)").format(_identifier(t)), (ids,)
+                    sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+                        _identifier(t), sql.Identifier(self.keys[t])
+                    ),
+                    (ids,),
                 )
         return result
 
@@ -169,7 +182,16 @@ class DependencyGraph:
                 for ref in self.referrers.get(t, []):
                     for row_id, parent_id, ours in self._pointing(cur, ref, ids):
                         if not ours:
-                            refusals.append(Dependent(ref.table, row_id, ref.column, t, parent_id))
+                            refusals.append(
+                                Dependent(
+                                    ref.table,
+                                    row_id,
+                                    ref.column,
+                                    t,
+                                    parent_id,
+                                    self.keys.get(ref.table),
+                                )
+                            )
                             continue
                         child = (ref.table, UUID(row_id))
                         parents[child].add((t, parent_id))
@@ -184,17 +206,18 @@ class DependencyGraph:
     def _pointing(
         self, cur: psycopg.Cursor, ref: Referrer, ids: list[UUID]
     ) -> list[tuple[str | None, UUID, bool]]:
-        """Rows of `ref.table` whose column points at `ids`: id, parent id, written by ferry.
-        A table no entity writes holds no row of ferry's (and its key may not be `id`)."""
+        """Rows of `ref.table` whose column points at `ids`: key, parent id, written by ferry.
+        A table no entity writes holds no row of ferry's (and may have no single key)."""
         writers = self.writers.get(ref.table, [])
+        key = self.keys.get(ref.table)
+        row_id = sql.SQL("r.{}::text").format(sql.Identifier(key)) if key else sql.NULL
         if writers:
-            row_id = sql.SQL("r.id::text")
             ours = sql.SQL(
                 "EXISTS (SELECT 1 FROM ferry.migration_mappings m"
-                " WHERE m.entity = ANY(%(writers)s) AND m.new_id = r.id)"
-            )
+                " WHERE m.entity = ANY(%(writers)s) AND m.new_id = r.{})"
+            ).format(sql.Identifier(key))
         else:
-            row_id, ours = sql.SQL("to_jsonb(r) ->> 'id'"), sql.SQL("false")
+            ours = sql.SQL("false")
         return cur.execute(
             sql.SQL(
                 "SELECT {row_id}, r.{column}, {ours} FROM {table} r WHERE r.{column} = ANY(%(ids)s)"

@@ -150,8 +150,8 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
         target,
         sql.SQL(
             "SELECT m.legacy_id FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
-            " AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = m.new_id)"
-        ).format(table=table),
+            " AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = m.new_id)"
+        ).format(table=table, key=sql.Identifier(entity.target_key)),
         params,
     )
     shared_rows, shared_ids = _ids(
@@ -182,8 +182,8 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
             sql.SQL(
                 "SELECT t.{legacy} FROM {table} t WHERE t.{legacy} IS NOT NULL AND NOT EXISTS"
                 " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = ANY(%(sharing)s)"
-                " AND m.new_id = t.id)"
-            ).format(table=table, legacy=legacy),
+                " AND m.new_id = t.{key})"
+            ).format(table=table, legacy=legacy, key=sql.Identifier(entity.target_key)),
             params,
         )
         duplicated, duplicated_ids = _ids(
@@ -207,17 +207,26 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
 def integrity(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> CheckOutcome:
     """No foreign key of the entity's rows points at a missing parent row."""
     table = _identifier(entity.target)
-    legacy = sql.Identifier(entity.legacy_column) if entity.legacy_column else sql.SQL("NULL")
+    legacy = (  # the legacy ids named in a finding, when the target keeps them
+        sql.SQL("t.{}").format(sql.Identifier(entity.legacy_column))
+        if entity.legacy_column
+        else sql.NULL
+    )
     failed, ids, problems = 0, [], []
     for parent in entity.parents:
-        parent_table = _identifier(catalogue.entities[parent.entity].target)
+        parent_entity = catalogue.entities[parent.entity]
+        parent_table = _identifier(parent_entity.target)
         count, found = _ids(
             target,
             sql.SQL(
-                "SELECT t.{legacy} FROM {table} t WHERE t.{fk} IS NOT NULL"
-                " AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.id = t.{fk})"
+                "SELECT {legacy} FROM {table} t WHERE t.{fk} IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = t.{fk})"
             ).format(
-                legacy=legacy, table=table, fk=sql.Identifier(parent.column), parent=parent_table
+                legacy=legacy,
+                table=table,
+                fk=sql.Identifier(parent.column),
+                parent=parent_table,
+                key=sql.Identifier(parent_entity.target_key),
             ),
             {},
         )

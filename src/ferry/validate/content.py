@@ -65,14 +65,19 @@ class ContentComparer:
             " AND own.legacy_id = s._key AND own.origin = 'ferry'"
             " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
             " AND (SELECT max(_key) FROM {stage})"
-            " LEFT JOIN {table} t ON t.id = own.new_id {joins} WHERE {condition}"
+            " LEFT JOIN {table} t ON t.{key} = own.new_id {joins} WHERE {condition}"
         ).format(
             stage=self.stage,
+            key=self._key,
             entity=sql.Literal(self.entity.name),
             table=self.table.identifier,
             joins=self.expected.joins,
             condition=condition,
         )
+
+    @property
+    def _key(self) -> sql.Identifier:
+        return sql.Identifier(self.entity.target_key)
 
     def _merged(self) -> sql.SQL:
         return sql.SQL("own.dedup_key IS NOT NULL AND own.new_id <> s._id")
@@ -83,21 +88,22 @@ class ContentComparer:
         rows differ in it: a finding names the columns, not only the rows."""
         actual = [sql.SQL("t.{}").format(c) for c in self.expected.columns]
         per_column = [
-            sql.SQL("s._status = 'insert' AND t.id IS NOT NULL AND NOT ({merged})"
+            sql.SQL("s._status = 'insert' AND t.{key} IS NOT NULL AND NOT ({merged})"
                     " AND {expected} IS DISTINCT FROM {actual}").format(
-                merged=self._merged(), expected=expected, actual=column
+                key=self._key, merged=self._merged(), expected=expected, actual=column
             )
             for expected, column in zip(self.expected.values, actual, strict=True)
         ]  # fmt: skip
         return sql.SQL(
             "SELECT count(*) FILTER (WHERE NOT differs), count(*) FILTER (WHERE differs),"
             " (array_agg(_key ORDER BY _key) FILTER (WHERE differs))[1:{limit}], {counts}"
-            " FROM (SELECT s._key, s._status <> 'insert' OR t.id IS NULL OR CASE WHEN {merged}"
+            " FROM (SELECT s._key, s._status <> 'insert' OR t.{key} IS NULL OR CASE WHEN {merged}"
             "  THEN s._dedup IS DISTINCT FROM own.dedup_key"
             "  ELSE ROW({expected}) IS DISTINCT FROM ROW({actual}) END AS differs, {flags}"
             " {rows}) compared"
         ).format(
             limit=sql.Literal(MAX_IDS),
+            key=self._key,
             merged=self._merged(),
             expected=sql.SQL(", ").join(self.expected.values),
             actual=sql.SQL(", ").join(actual),
@@ -132,7 +138,8 @@ class ContentComparer:
             owner = sql.SQL("m{}.new_id").format(sql.SQL(str(owner_index)))
         else:
             value = sql.SQL("t.{}").format(sql.Identifier(column))
-            owner = sql.SQL("t.{}").format(sql.Identifier(self.entity.money_owner or "id"))
+            owner_column = self.entity.money_owner or self.entity.target_key
+            owner = sql.SQL("t.{}").format(sql.Identifier(owner_column))
         if owner_index is None:
             owner = sql.NULL
         return sql.SQL(

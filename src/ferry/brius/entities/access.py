@@ -22,7 +22,7 @@ TEAMS = Entity(
     columns=(
         Column("name", "g.name"),
         Column("team_type", "lower(regexp_replace(btrim(g.name), '\\s+', '_', 'g'))"),
-        Column("legacy_group_id", "g.id"),
+        Column("legacy_group_id", "g.id", legacy_key=True),
     ),
 )
 
@@ -52,7 +52,7 @@ ROLE_PERMISSIONS = Entity(
             "jsonb_build_object('legacy_permission_id', rp.permission_id,"
             " 'content_type_id', ap.content_type_id)::text",
         ),
-        Column("legacy_role_permission_id", "rp.id"),
+        Column("legacy_role_permission_id", "rp.id", legacy_key=True),
     ),
     transform=_require_permission,
 )
@@ -68,7 +68,7 @@ def _template_junction(
         description=description,
         source=Source(f"{table} j", "j.id"),
         parents=(Parent("template_id", "templates", f"j.{template_column}"), other),
-        columns=(Column("legacy_junction_id", "j.id"),),
+        columns=(Column("legacy_junction_id", "j.id", legacy_key=True),),
     )
 
 

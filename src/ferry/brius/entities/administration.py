@@ -19,7 +19,7 @@ STORAGES = Entity(
         Column("name", "s.name"),
         Column("location", "s.address"),
         Column("created_at", "s.created_at"),
-        Column("legacy_storage_id", "s.id"),
+        Column("legacy_storage_id", "s.id", legacy_key=True),
     ),
 )
 
@@ -39,7 +39,7 @@ WARE = Entity(
         Column("quantity", "w.quantity"),
         Column("unit_price", "w.unit_price", coerce=coerce.money("unit_price")),
         Column("created_at", "w.created_at"),
-        Column("legacy_ware_id", "w.id"),
+        Column("legacy_ware_id", "w.id", legacy_key=True),
     ),
     money_columns=("unit_price",),
 )
@@ -59,7 +59,7 @@ GLOBAL_SETTINGS = Entity(
         Column("location_id", "g.location_id"),
         Column("access_token", "g.access_token", secret=True),
         Column("created_at", "g.created_at"),
-        Column("legacy_setting_id", "g.id"),
+        Column("legacy_setting_id", "g.id", legacy_key=True),
     ),
 )
 
@@ -78,6 +78,6 @@ USER_ACTIONS = Entity(
         Column("owner_type_id", "a.owner_type_id"),
         Column("owner_id", "a.owner_id"),
         Column("data", "a.data", coerce=coerce.json_document),
-        Column("legacy_action_id", "a.id"),
+        Column("legacy_action_id", "a.id", legacy_key=True),
     ),
 )

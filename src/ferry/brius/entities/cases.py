@@ -33,7 +33,7 @@ CASES = Entity(
             "jsonb_build_object('archived', p.archived, 'suspended', p.suspended,"
             " 'submitted_at', p.submitted_at, 'updated_at', p.updated_at)::text",
         ),
-        Column("legacy_patient_id", "p.id"),
+        Column("legacy_patient_id", "p.id", legacy_key=True),
     ),
 )
 
@@ -69,7 +69,7 @@ CASE_STATES = Entity(
         Column(
             "metadata", "jsonb_build_object('previous_status_code', " + PREVIOUS_STATE + ")::text"
         ),
-        Column("legacy_state_id", "st.id"),
+        Column("legacy_state_id", "st.id", legacy_key=True),
     ),
 )
 
@@ -105,7 +105,7 @@ CASE_MESSAGES = Entity(
         Column("requires_response", CASE_MESSAGE_TYPE + " = 'patient_question'"),
         Column("sent_at", "m.created_at"),
         Column("created_at", "m.created_at"),
-        Column("legacy_comment_id", "m.id"),
+        Column("legacy_comment_id", "m.id", legacy_key=True),
     ),
 )
 
@@ -136,7 +136,7 @@ CASE_FILES = Entity(
     columns=(
         Column("file_purpose", FILE_PURPOSE),
         Column("created_at", "f.created_at"),
-        Column("legacy_file_id", "f.id"),
+        Column("legacy_file_id", "f.id", legacy_key=True),
     ),
 )
 
@@ -153,6 +153,6 @@ ORDER_CASES = Entity(
     ),
     columns=(
         Column("relationship_type", "'primary'"),
-        Column("legacy_instruction_id", "i.id"),
+        Column("legacy_instruction_id", "i.id", legacy_key=True),
     ),
 )

@@ -34,7 +34,7 @@ COMMENTS = Entity(
         Column("comment_type", "'treatment_discussion'"),
         Column("content", "m.text"),
         Column("created_at", "m.created_at"),
-        Column("legacy_comment_id", "m.id"),
+        Column("legacy_comment_id", "m.id", legacy_key=True),
     ),
 )
 
@@ -52,7 +52,7 @@ NOTE_COMMENTS = Entity(
         Column("content", "n.text"),
         Column("created_at", "n.created_at"),
         Column("metadata", "jsonb_build_object('legacy_doctor_id', n.doctor_id)::text"),
-        Column("legacy_note_id", "n.id"),
+        Column("legacy_note_id", "n.id", legacy_key=True),
     ),
 )
 
@@ -68,7 +68,7 @@ DOCTOR_NOTES = Entity(
     ),
     columns=(
         Column("created_at", "n.created_at"),
-        Column("legacy_note_id", "n.id"),
+        Column("legacy_note_id", "n.id", legacy_key=True),
     ),
 )
 
@@ -106,7 +106,7 @@ CUSTOMER_FEEDBACK = Entity(
         Column("feedback_type", "'treatment_plan_comment'"),
         Column("description", "m.text"),
         Column("created_at", "m.created_at"),
-        Column("legacy_comment_id", "m.id"),
+        Column("legacy_comment_id", "m.id", legacy_key=True),
     ),
 )
 
@@ -135,6 +135,6 @@ RECORD_FEEDBACK = Entity(
             "jsonb_build_object('record_type_code', r.type,"
             " 'target_type_id', r.target_type_id, 'target_id', r.target_id)::text",
         ),
-        Column("legacy_record_id", "r.id"),
+        Column("legacy_record_id", "r.id", legacy_key=True),
     ),
 )

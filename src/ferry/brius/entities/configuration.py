@@ -1,7 +1,7 @@
 """Configuration: the catalogues that orders, tasks and staff refer to (categories, roles,
 technician roles, task templates, products).
 
-Categories, roles and templates were migrated by the lab's earlier tools: `preexisting_as`
+Categories, roles and templates were migrated by the lab's earlier tools: `preexisting`
 makes ferry adopt those rows and their random keys instead of writing them again.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ferry.brius import codes
+from ferry.brius import codes, earlier_tools
 from ferry.catalog import coerce
 from ferry.catalog.spec import Column, Entity, Parent, SkipRule, Source
 from ferry.engine.outcome import RowRejected
@@ -19,12 +19,12 @@ CATEGORIES = Entity(
     target="categories",
     description="Every dispatch_category; a parent that does not exist leaves parent_id NULL.",
     source=Source("dispatch_category c", "c.id"),
-    preexisting_as="category",
+    preexisting=earlier_tools.adopted("category"),
     parents=(Parent("parent_id", "categories", "c.parent_id", required=False),),
     columns=(
         Column("name", "c.name"),
         Column("metadata", "jsonb_build_object('legacy_parent_id', c.parent_id)::text"),
-        Column("legacy_category_id", "c.id"),
+        Column("legacy_category_id", "c.id", legacy_key=True),
     ),
 )
 
@@ -33,7 +33,7 @@ ROLES = Entity(
     target="roles",
     description="Every dispatch_role; its type code (meaning unknown) is kept raw.",
     source=Source("dispatch_role r", "r.id"),
-    preexisting_as="role",
+    preexisting=earlier_tools.adopted("role"),
     columns=(
         Column("name", "r.name"),
         Column("abbreviation", "r.abbrev"),
@@ -43,7 +43,7 @@ ROLES = Entity(
             "metadata",
             "jsonb_build_object('legacy_user_id', r.user_id, 'legacy_group_id', r.group_id)::text",
         ),
-        Column("legacy_role_id", "r.id"),
+        Column("legacy_role_id", "r.id", legacy_key=True),
     ),
 )
 
@@ -80,7 +80,7 @@ TECHNICIAN_ROLES = Entity(
         Column("role_name", "r.name"),
         Column("abbreviation", "r.abbrev"),
         Column("metadata", "jsonb_build_object('type_code', r.type, 'order', r.\"order\")::text"),
-        Column("legacy_role_id", "r.id"),
+        Column("legacy_role_id", "r.id", legacy_key=True),
     ),
     transform=_require_role_type,
 )
@@ -91,7 +91,7 @@ TEMPLATES = Entity(
     description="Every dispatch_template: name = task_name (text_name when blank), active when "
     "status is 1; a category that does not exist leaves category_id NULL.",
     source=Source("dispatch_template t", "t.id"),
-    preexisting_as="template",
+    preexisting=earlier_tools.adopted("template"),
     parents=(Parent("category_id", "categories", "t.category_id", required=False),),
     columns=(
         Column("name", "coalesce(nullif(btrim(t.task_name), ''), t.text_name)"),
@@ -106,7 +106,7 @@ TEMPLATES = Entity(
             " 'extensions', t.extensions, 'alerts', t.alerts, 'separate', t.separate,"
             " 'legacy_category_id', t.category_id)::text",
         ),
-        Column("legacy_template_id", "t.id"),
+        Column("legacy_template_id", "t.id", legacy_key=True),
     ),
 )
 
@@ -127,7 +127,7 @@ PRODUCTS = Entity(
         Column("is_free", "pr.free"),
         Column("is_substitute", "pr.substitute"),
         Column("customization", "pr.customization", coerce=coerce.json_document),
-        Column("legacy_product_id", "pr.id"),
+        Column("legacy_product_id", "pr.id", legacy_key=True),
     ),
 )
 
@@ -142,6 +142,6 @@ COURSES = Entity(
         Column("course_type", "co.id", code=codes.COURSE),
         Column("type_code", "co.type"),
         Column("customization", "co.customization", coerce=coerce.json_document),
-        Column("legacy_course_id", "co.id"),
+        Column("legacy_course_id", "co.id", legacy_key=True),
     ),
 )

@@ -52,7 +52,7 @@ FILES = Entity(
             "jsonb_build_object('extension', f.ext, 'legacy_instruction_id', f.instruction_id,"
             " 'legacy_product_id', f.product_id, 'legacy_record_id', f.record_id)::text",
         ),
-        Column("legacy_file_id", "f.id"),
+        Column("legacy_file_id", "f.id", legacy_key=True),
     ),
     transform=_file_row,
 )
@@ -81,6 +81,6 @@ ORDER_FILES = Entity(
         Column("category", ORDER_FILE_CATEGORY),
         Column("uploaded_at", "f.created_at"),
         Column("created_at", "f.created_at"),
-        Column("legacy_file_id", "f.id"),
+        Column("legacy_file_id", "f.id", legacy_key=True),
     ),
 )

@@ -34,7 +34,7 @@ def _message(name: str, where: str, recipient: Parent, description: str) -> Enti
             Column("is_public", "r.public"),
             Column("created_at", "r.created_at"),
             Column("metadata", "jsonb_build_object('legacy_group_id', r.group_id)::text"),
-            Column("legacy_record_id", "r.id"),
+            Column("legacy_record_id", "r.id", legacy_key=True),
         ),
     )
 
@@ -70,7 +70,7 @@ TEAM_COMMUNICATIONS = Entity(
             "jsonb_build_object('target_type_id', r.target_type_id, 'target_id', r.target_id,"
             " 'legacy_group_id', r.group_id)::text",
         ),
-        Column("legacy_record_id", "r.id"),
+        Column("legacy_record_id", "r.id", legacy_key=True),
     ),
 )
 
@@ -96,7 +96,7 @@ def _attachments(name: str, message: str, where: str, description: str) -> Entit
         columns=(
             Column("file_size", "f.size"),
             Column("attached_at", "r.created_at"),
-            Column("legacy_attachment_id", "a.id"),
+            Column("legacy_attachment_id", "a.id", legacy_key=True),
         ),
     )
 
@@ -175,6 +175,6 @@ SYSTEM_MESSAGES = Entity(
             "jsonb_build_object('item_type_id', n.item_type_id, 'item_id', n.item_id,"
             " 'sent', n.sent)::text",
         ),
-        Column("legacy_notification_id", "n.id"),
+        Column("legacy_notification_id", "n.id", legacy_key=True),
     ),
 )

@@ -25,7 +25,7 @@ OFFERS = Entity(
         Column("price_both", "o.price_both", coerce=coerce.money("price_both")),
         Column("price_upper", "o.price_upper", coerce=coerce.money("price_upper")),
         Column("price_lower", "o.price_lower", coerce=coerce.money("price_lower")),
-        Column("legacy_offer_id", "o.id"),
+        Column("legacy_offer_id", "o.id", legacy_key=True),
     ),
     money_columns=("price_both", "price_upper", "price_lower"),
     money_owner="doctor_id",
@@ -48,7 +48,7 @@ DISCOUNTS = Entity(
         Column("max_uses", "d.count"),
         Column("current_uses", "coalesce(d.used, 0)"),
         Column("metadata", "jsonb_build_object('used', d.used)::text"),
-        Column("legacy_discount_id", "d.id"),
+        Column("legacy_discount_id", "d.id", legacy_key=True),
     ),
 )
 
@@ -89,7 +89,7 @@ PAYMENTS = Entity(
             " 'tax_rate', p.tax_rate, 'free', p.free, 'paid', p.paid, 'canceled', p.canceled,"
             " 'netsuite', p.netsuite, 'legacy_order_id', p.order_id)::text",
         ),
-        Column("legacy_payment_id", "p.id"),
+        Column("legacy_payment_id", "p.id", legacy_key=True),
     ),
     transform=fold_into_metadata("_installments"),
     money_columns=("amount", "subtotal_amount", "tax_amount"),
@@ -113,7 +113,7 @@ PURCHASES = Entity(
         Column("unit_price", "p.total_price", coerce=coerce.money("unit_price")),
         Column("total_amount", "p.total_price", coerce=coerce.money("total_amount")),
         Column("purchased_at", "p.made_at"),
-        Column("legacy_purchase_id", "p.id"),
+        Column("legacy_purchase_id", "p.id", legacy_key=True),
     ),
     money_columns=("unit_price", "total_amount"),
 )
@@ -146,7 +146,7 @@ OPERATIONS = Entity(
             " 'card_bin', op.card_bin, 'card_last', op.card_last, 'office_card', op.office_card,"
             " 'attempts', op.attempts, 'legacy_payment_id', op.payment_id)::text",
         ),
-        Column("legacy_operation_id", "op.id"),
+        Column("legacy_operation_id", "op.id", legacy_key=True),
     ),
     money_columns=("amount",),
 )

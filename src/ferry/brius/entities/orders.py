@@ -54,7 +54,7 @@ ORDERS = Entity(
         Column("shipped_at", "CASE WHEN i.status = 4 THEN i.updated_at END"),
         Column("exports", "i.exports", coerce=coerce.json_document),
         Column("metadata", ORDER_METADATA),
-        Column("legacy_instruction_id", "i.id"),
+        Column("legacy_instruction_id", "i.id", legacy_key=True),
     ),
     money_columns=("amount",),
     money_owner="doctor_id",
@@ -85,7 +85,7 @@ JAWS = Entity(
         Column("extract_teeth", "j.extract_teeth"),
         Column("replacement_reason", "j.reason", code=codes.JAW_REASON),
         Column("reason_code", "j.reason"),
-        Column("legacy_jaw_id", "j.id"),
+        Column("legacy_jaw_id", "j.id", legacy_key=True),
     ),
 )
 
@@ -103,7 +103,7 @@ ORDER_STATES = Entity(
         Column("status_code", "st.status"),
         Column("is_active", 'st."on"'),
         Column("changed_at", "st.changed_at"),
-        Column("legacy_state_id", "st.id"),
+        Column("legacy_state_id", "st.id", legacy_key=True),
     ),
 )
 
@@ -138,6 +138,6 @@ TASKS = Entity(
             " 'legacy_order_id', t.order_id, 'legacy_file_id', t.file_id,"
             " 'legacy_template_id', t.template_id))::text",
         ),
-        Column("legacy_task_id", "t.id"),
+        Column("legacy_task_id", "t.id", legacy_key=True),
     ),
 )

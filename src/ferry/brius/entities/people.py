@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ferry.brius import codes
+from ferry.brius import codes, earlier_tools
 from ferry.catalog import coerce
 from ferry.catalog.spec import Column, Entity, Parent, SkipRule, Source
 
@@ -57,7 +57,7 @@ OFFICES = Entity(
         " || '|' || ".join(_normalised(c) for c in ("name", "address", "city", "state", "zip"))
     ),
     dedup_fix="merged_duplicate_office",
-    preexisting_as="office",
+    preexisting=earlier_tools.adopted("office"),
     columns=(
         Column("name", "o.name"),
         Column("address", "o.address"),
@@ -71,7 +71,7 @@ OFFICES = Entity(
         Column("square_customer_id", "o.sq_customer_id"),
         Column("is_active", "o.valid"),
         Column("email_notifications", "o.emails"),
-        Column("legacy_office_id", "o.id"),
+        Column("legacy_office_id", "o.id", legacy_key=True),
     ),
 )
 
@@ -89,7 +89,7 @@ PROFILES = Entity(
     target="profiles",
     description="One profile per auth_user, all of them (inactive ones keep is_active false).",
     source=Source("auth_user u", "u.id", joins="LEFT JOIN dispatch_patient p ON p.user_id = u.id"),
-    preexisting_as="profile",
+    preexisting=earlier_tools.adopted("profile"),
     columns=(
         Column("profile_type", PROFILE_TYPE),
         Column("first_name", "u.first_name", coerce=coerce.name_or_unknown),
@@ -105,7 +105,7 @@ PROFILES = Entity(
         Column("gender", "p.sex", code=codes.SEX),
         Column("date_joined", "u.date_joined"),
         Column("last_login_at", "u.last_login"),
-        Column("legacy_user_id", "u.id"),
+        Column("legacy_user_id", "u.id", legacy_key=True),
     ),
 )
 
@@ -144,7 +144,7 @@ DOCTORS = Entity(
         Column("licensed_since", "u.date_joined::date"),
         Column("joined_practice_at", "u.date_joined"),
         Column("metadata", DOCTOR_SETTINGS),
-        Column("legacy_user_id", "u.id"),
+        Column("legacy_user_id", "u.id", legacy_key=True),
     ),
 )
 
@@ -170,7 +170,7 @@ PATIENTS = Entity(
         Column("suspended", "p.suspended"),
         Column("schemes", "p.schemes", coerce=coerce.json_document),
         Column("enrolled_at", "p.submitted_at"),
-        Column("legacy_patient_id", "p.id"),
+        Column("legacy_patient_id", "p.id", legacy_key=True),
     ),
 )
 
@@ -203,7 +203,7 @@ TECHNICIANS = Entity(
         Column("_is_active", "u.is_active"),
         Column("hire_date", "u.date_joined::date"),
         Column("metadata", "jsonb_strip_nulls(jsonb_build_object('phone', a.phone))::text"),
-        Column("legacy_user_id", "u.id"),
+        Column("legacy_user_id", "u.id", legacy_key=True),
         Column("legacy_agent_id", "a.id"),
     ),
     transform=_status_from_account,
@@ -225,7 +225,7 @@ DOCTOR_OFFICES = Entity(
             "l.office_id = (SELECT min(x.office_id) FROM dispatch_office_doctors x"
             " WHERE x.user_id = l.user_id)",
         ),
-        Column("legacy_office_doctor_id", "l.id"),
+        Column("legacy_office_doctor_id", "l.id", legacy_key=True),
     ),
 )
 
@@ -247,5 +247,5 @@ PATIENTS_DOCTORS_OFFICES = Entity(
         Parent("doctor_id", "doctors", "p.doctor_id"),
         Parent("office_id", "offices", "p.office_id"),
     ),
-    columns=(Column("legacy_patient_id", "p.id"),),
+    columns=(Column("legacy_patient_id", "p.id", legacy_key=True),),
 )

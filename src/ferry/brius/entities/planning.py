@@ -3,7 +3,7 @@ project to an order (several plans may share one project)."""
 
 from __future__ import annotations
 
-from ferry.brius import codes
+from ferry.brius import codes, earlier_tools
 from ferry.catalog.spec import Column, Entity, Parent, Source
 
 PROJECTS = Entity(
@@ -22,7 +22,7 @@ PROJECTS = Entity(
         Column("file_size_bytes", "pj.size"),
         Column("is_public", "pj.public"),
         Column("created_at", "pj.created_at"),
-        Column("legacy_project_id", "pj.id"),
+        Column("legacy_project_id", "pj.id", legacy_key=True),
     ),
 )
 
@@ -32,13 +32,13 @@ BRACKETS = Entity(
     description="Every dispatch_bracket, a bracket of a design project (not a catalogue item); "
     "the raw project id stays in legacy_project_id.",
     source=Source("dispatch_bracket b", "b.id"),
-    preexisting_as="bracket",
+    preexisting=earlier_tools.adopted("bracket"),
     parents=(Parent("project_id", "projects", "b.project_id", required=False),),
     columns=(
         Column("name", "b.name"),
         Column("type_code", "b.type"),
         Column("legacy_project_id", "b.project_id"),
-        Column("legacy_bracket_id", "b.id"),
+        Column("legacy_bracket_id", "b.id", legacy_key=True),
     ),
 )
 
@@ -62,6 +62,6 @@ TREATMENT_PLANS = Entity(
             "CASE WHEN pl.original THEN 'initial_treatment' ELSE 'revision' END",
         ),
         Column("created_at", "pl.created_at"),
-        Column("legacy_plan_id", "pl.id"),
+        Column("legacy_plan_id", "pl.id", legacy_key=True),
     ),
 )
