@@ -24,7 +24,8 @@ from ferry.db.embedded import EMBEDDED_DATABASES, EmbeddedStatus
 from ferry.db.endpoints import embedded_server, resolve_endpoints
 from ferry.db.failures import statement_failure
 from ferry.engine import bulk
-from ferry.engine.executor import RetryPolicy
+from ferry.engine.context import RetryPolicy
+from ferry.engine.retries import failures_of
 from ferry.engine.runner import RunOptions, RunResult, run_migrate
 from ferry.engine.session import RunSession
 from ferry.errors import StateError, UsageError, ValidationFailed
@@ -52,11 +53,8 @@ def open_database(settings: Settings, side: Side, action: str) -> Iterator[psyco
     """A connection to one side, with statement failures turned into one-sentence errors."""
     endpoints = resolve_endpoints(settings)
     conninfo = endpoints.source if side == "source" else endpoints.target
-    with connect(conninfo, side, settings) as conn:
-        try:
-            yield conn
-        except psycopg.Error as exc:
-            raise statement_failure(exc, side, action) from None
+    with connect(conninfo, side, settings) as conn, failures_of(side, action):
+        yield conn
 
 
 def show_config(settings: Settings) -> dict[str, str]:

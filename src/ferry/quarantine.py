@@ -17,8 +17,8 @@ import psycopg
 
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
-from ferry.engine.executor import EntityResult, RunContext
-from ferry.engine.guard import guarded
+from ferry.engine.context import EntityResult, RunContext
+from ferry.engine.retries import guarded
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
 from ferry.engine.source import select_batch, with_keys

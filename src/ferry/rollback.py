@@ -14,7 +14,6 @@ one inside it, unless `cascade` adds those dependents (transitively) to the roll
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -23,7 +22,8 @@ from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
-from ferry.engine.executor import EntityResult, RunContext, on_database, with_retries
+from ferry.engine.context import EntityResult, RunContext
+from ferry.engine.retries import guarded
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
 from ferry.engine.target import refresh_statistics
@@ -147,7 +147,7 @@ def rollback_entity(
             control.start_entity(target, ctx.run_id, name, "rollback", None, ctx.parameters)
             return mapping_counts(target, origins).get(name, 0)
 
-    ctx.progress.entity_started(name, _on_target(ctx, name, "starting", start))
+    ctx.progress.entity_started(name, guarded(ctx, name, "starting", start, side="target"))
 
     def one_batch() -> tuple[int, int]:
         target = ctx.session.target()
@@ -180,7 +180,7 @@ def rollback_entity(
         return removed, deleted
 
     while True:
-        removed, deleted = _on_target(ctx, name, "rolling back", one_batch)
+        removed, deleted = guarded(ctx, name, "rolling back", one_batch, side="target")
         if not removed:
             break
         result.processed += removed
@@ -192,15 +192,11 @@ def rollback_entity(
         def refresh() -> None:
             refresh_statistics(ctx.session.target(), entity.target, vacuum=large)
 
-        _on_target(ctx, name, "analysing", refresh)
+        guarded(ctx, name, "analysing", refresh, side="target")
     result.status = "completed"
     result.seconds = time.monotonic() - started
     ctx.progress.entity_finished(name, result.status)
     return result
-
-
-def _on_target(ctx: RunContext, name: str, doing: str, work: Callable[[], T]) -> T:
-    return with_retries(ctx, name, lambda: on_database("target", f"{doing} {name}", work))
 
 
 def run_rollback(

@@ -15,138 +15,29 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import TypeVar
 
 import psycopg
 
 from ferry.catalog.spec import Entity
-from ferry.db.failures import statement_failure
-from ferry.engine import bulk, slices
+from ferry.engine import bulk
+from ferry.engine.context import EntityResult, RunContext
 from ferry.engine.late_parents import late_parents_of, link_late_parents
 from ferry.engine.load import BatchCounts, BatchLoader
 from ferry.engine.preexisting import adopt_preexisting
-from ferry.engine.session import RunSession
-from ferry.engine.slices import KeyRange, slice_count
+from ferry.engine.retries import on_database, with_retries
+from ferry.engine.slices import cut, slice_count
 from ferry.engine.target import TargetTable, read_target_table, refresh_statistics
 from ferry.engine.transform import RowShaper
-from ferry.errors import ConfigurationError, DatabaseError, FerryError, Interrupted, StateError
-from ferry.progress import Progress
-from ferry.runlog import RunLog
-from ferry.state import control
+from ferry.errors import ConfigurationError, FerryError, Interrupted, StateError
+from ferry.state import control, slices
+from ferry.state.slices import KeyRange
 from ferry.sync import digests
 
-T = TypeVar("T")
 STATISTICS_MIN_ROWS = 10_000
 _RESULT_LOCK = threading.Lock()  # slices of one entity add to one result
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often a unit of work whose connection failed transiently is tried, and how long
-    to wait first (each later wait doubles).
-
-    Configurable (FERRY_RETRY_ATTEMPTS, FERRY_RETRY_BACKOFF) so that an operator can ride out
-    a longer outage, and a test can spend the budget in a fraction of a second.
-    """
-
-    attempts: int = 6
-    first_wait: float = 0.5
-
-
-@dataclass(frozen=True)
-class RunContext:
-    session: RunSession
-    run_id: int
-    operation: str
-    parameters: dict
-    batch_size: int
-    dry_run: bool
-    restart: bool
-    progress: Progress
-    workers: int = 1
-    retry: RetryPolicy = RetryPolicy()
-    log: RunLog = field(default_factory=RunLog.disabled)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-
-@dataclass
-class EntityResult:
-    entity: str
-    status: str = "running"
-    processed: int = 0
-    migrated: int = 0
-    quarantined: int = 0
-    skipped: int = 0
-    retained: int = 0  # gone from the source, kept in the target by choice (sync, validate)
-    deleted: int = 0
-    verified: int = 0
-    seconds: float = 0.0
-    checks: list = field(default_factory=list)
-
-    def add(self, counts: BatchCounts) -> None:
-        self.processed += counts.processed
-        self.migrated += counts.migrated
-        self.quarantined += counts.quarantined
-        self.skipped += counts.skipped
-
-
-def with_retries(ctx: RunContext, what: str, attempt: Callable[[], T]) -> T:
-    """Run `attempt`; on a transient failure reconnect, wait (doubling) and try again, as
-    often as the run's retry policy allows."""
-    attempts = ctx.retry.attempts
-    delay = ctx.retry.first_wait
-    for number in range(1, attempts + 1):
-        try:
-            return attempt()
-        except DatabaseError as exc:
-            if exc.transient and not ctx.dry_run and number == attempts:
-                raise _gave_up(exc, attempts) from None
-            if not exc.transient or ctx.dry_run:
-                raise
-            ctx.log.event(
-                "retry",
-                entity=what,
-                attempt=number,
-                attempts=attempts,
-                side=exc.side,
-                sqlstate=exc.sqlstate,
-                error_class=type(exc).__name__,
-                wait_s=delay,
-            )
-            ctx.progress.message(
-                f"{what}: {exc.side} connection failed (attempt {number} of {attempts}, "
-                f"SQLSTATE {exc.sqlstate or 'none'}); retrying in {delay:.1f} s"
-            )
-            ctx.session.reset()
-            time.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
-
-
-def _gave_up(exc: DatabaseError, attempts: int) -> DatabaseError:
-    """The last failure's sentence, extended (still one sentence) by what happens now.
-
-    The error is marked terminal: the retry budget is spent, and an outer retry loop must not
-    start over with a budget of its own.
-    """
-    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-    return type(exc)(
-        f"{str(exc).rstrip('.')}; gave up after {tries}, committed batches are kept and "
-        "running the command again resumes.",
-        transient=False,
-        sqlstate=exc.sqlstate,
-    )
-
-
-def on_database(side: str, action: str, work: Callable[[], T]) -> T:
-    """Run database work, turning psycopg failures into ferry errors of that side."""
-    try:
-        return work()
-    except psycopg.Error as exc:
-        raise statement_failure(exc, side, action) from None
 
 
 def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> EntityResult:
@@ -253,7 +144,7 @@ def _key_ranges(ctx: RunContext, entity: Entity, start: int | None, total: int) 
             ranges = on_database(  # a failure here is the source's, though inside this block
                 "source",
                 f"planning {entity.name}",
-                lambda: slices.cut(ctx.session.source(), entity, start, parts),
+                lambda: cut(ctx.session.source(), entity, start, parts),
             )
             slices.record_plan(target, ctx.run_id, entity.name, ctx.operation, ranges)
             return ranges
@@ -365,7 +256,9 @@ def _one_batch(
     ended.
     """
     after = on_database(
-        "target", "reading the checkpoint", lambda: _checkpoint(ctx, entity, key_range)
+        "target",
+        "reading the checkpoint",
+        lambda: slices.resume_point(ctx.session.target(), entity.name, ctx.operation, key_range),
     )
     rows = on_database(
         "source",
@@ -429,14 +322,6 @@ def commit_batch(
         control.record_batch(target.cursor(), record)
     ctx.log.batch(record)
     return counts
-
-
-def _checkpoint(ctx: RunContext, entity: Entity, key_range: KeyRange) -> int | None:
-    target = ctx.session.target()
-    if key_range.number is not None:
-        return slices.checkpoint(target, entity.name, ctx.operation, key_range.number)
-    checkpoint = control.last_checkpoint(target, entity.name)
-    return checkpoint.key if checkpoint and checkpoint.operation != "rollback" else None
 
 
 def _check_keys(entity: Entity, rows: list, after: int | None) -> None:

@@ -28,13 +28,9 @@ from ferry import __version__
 from ferry.catalog.registry import Catalogue
 from ferry.db.failures import statement_failure
 from ferry.engine import bulk
-from ferry.engine.executor import (
-    EntityResult,
-    RetryPolicy,
-    RunContext,
-    migrate_entity,
-    on_database,
-)
+from ferry.engine.context import EntityResult, RetryPolicy, RunContext
+from ferry.engine.executor import migrate_entity
+from ferry.engine.retries import on_database
 from ferry.engine.session import RunSession
 from ferry.errors import FerryError, Interrupted
 from ferry.progress import Progress

@@ -34,8 +34,9 @@ from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
-from ferry.engine.executor import EntityResult, RunContext, commit_batch, migrate_entity
-from ferry.engine.guard import guarded
+from ferry.engine.context import EntityResult, RunContext
+from ferry.engine.executor import commit_batch, migrate_entity
+from ferry.engine.retries import guarded
 from ferry.engine.runner import RunOptions, RunResult, catalogue_fingerprint, run_plan
 from ferry.engine.session import RunSession
 from ferry.engine.source import changed_since, latest_change_query, with_keys

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from psycopg.types.json import Jsonb
 
 from ferry.catalog.registry import Catalogue
-from ferry.engine.executor import EntityResult, RunContext
-from ferry.engine.guard import guarded
+from ferry.engine.context import EntityResult, RunContext
+from ferry.engine.retries import guarded
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
 from ferry.engine.target import read_target_table
