@@ -6,6 +6,7 @@ found by name through the `ferry.catalogues` entry point; a wrong name or path i
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -14,38 +15,23 @@ import pytest
 from ferry.errors import ExitCode
 from tests.cli.runner import run_ferry
 
-# A package of another domain, written where the commands run (as a team's own repository).
-SHELF = """
-from ferry.catalog.registry import Catalogue
-from ferry.catalog.spec import Column, Entity, Parent, Source, Workflow
+# The example of docs/your-own-migration.md, run as written: its catalogue module, its two
+# schemas, and its commands, in a package written where the commands run (as a team's own
+# repository would hold it).
+GUIDE = (Path(__file__).parents[2] / "docs" / "your-own-migration.md").read_text()
 
-SHELVES = Entity(
-    name="shelves",
-    target="shelves",
-    source=Source("shelf s", "s.id"),
-    columns=(Column("label", "s.label"), Column("legacy_shelf_id", "s.id", legacy_key=True)),
-)
-JARS = Entity(
-    name="jars",
-    target="jars",
-    source=Source("jar j", "j.id"),
-    parents=(Parent("shelf_id", "shelves", "j.shelf_id"),),
-    columns=(Column("content", "j.content"), Column("legacy_jar_id", "j.id", legacy_key=True)),
-)
-CATALOGUE = Catalogue.build("shelf", [SHELVES, JARS], [Workflow("pantry", ("shelves", "jars"))])
-"""
 
-SOURCE_DDL = """
-CREATE TABLE shelf (id serial PRIMARY KEY, label text NOT NULL);
-CREATE TABLE jar (id serial PRIMARY KEY, shelf_id integer, content text);
-INSERT INTO shelf (label) SELECT 'shelf ' || g FROM generate_series(1, 5) g;
-INSERT INTO jar (shelf_id, content) SELECT 1 + g % 6, 'jam ' || g FROM generate_series(1, 40) g;
-"""
-TARGET_DDL = """
-CREATE TABLE shelves (id uuid PRIMARY KEY, label text NOT NULL, legacy_shelf_id integer UNIQUE);
-CREATE TABLE jars (id uuid PRIMARY KEY, shelf_id uuid NOT NULL REFERENCES shelves (id),
-    content text, legacy_jar_id integer UNIQUE);
-"""
+def block(info: str) -> str:
+    """The guide's code block whose fence reads ```<info>."""
+    found = re.search(rf"^```{re.escape(info)}\n(.*?)^```", GUIDE, re.MULTILINE | re.DOTALL)
+    assert found, f"docs/your-own-migration.md has no ```{info} block"
+    return found.group(1)
+
+
+SHELF = block("python file=shelf/catalogue.py")
+SOURCE_DDL = block("sql source")
+TARGET_DDL = block("sql target")
+COMMANDS = [line.split()[1:] for line in block("sh run").splitlines() if line.startswith("ferry ")]
 
 
 @pytest.fixture
@@ -83,6 +69,17 @@ def test_a_catalogue_by_import_path_migrates_validates_and_rolls_back(
     assert rolled.exit_code == 0, rolled.output
     with psycopg.connect(shelf["FERRY_TARGET_URL"]) as conn:
         assert conn.execute("SELECT count(*) FROM shelves").fetchone() == (0,)
+
+
+def test_the_guides_commands_run_as_written(shelf: dict[str, str], tmp_path: Path) -> None:
+    """The guide's commands, in its order, with the catalogue it exports."""
+    assert "export FERRY_CATALOGUE=shelf.catalogue:CATALOGUE" in block("sh run")
+    env = {**shelf, "FERRY_CATALOGUE": "shelf.catalogue:CATALOGUE"}
+    assert ["migrate", "all"] in COMMANDS and ["validate", "final"] in COMMANDS
+    for command in COMMANDS:
+        result = run_ferry(*command, cwd=tmp_path, env=env)
+        assert result.exit_code == 0, (command, result.output)
+        assert "Traceback" not in result.output
 
 
 def test_brius_is_found_by_name_through_the_entry_point(tmp_path: Path) -> None:
