@@ -21,7 +21,7 @@ from ferry.engine.context import EntityResult, RunContext
 from ferry.engine.retries import guarded
 from ferry.engine.runner import RunOptions, RunResult, run_plan
 from ferry.engine.session import RunSession
-from ferry.engine.source import select_batch, with_keys
+from ferry.engine.source import key_parts, select_batch, with_keys
 from ferry.engine.target import TargetTable, read_target_table
 from ferry.progress import Progress
 from ferry.state import control
@@ -92,14 +92,16 @@ def source_values(
     the values of secret columns are replaced by a placeholder."""
     if not keys:
         return [], []
-    query = select_batch(entity, None, len(keys), condition=with_keys(entity, keys))
+    parts = key_parts(entity)
+    condition = with_keys(entity, keys)
+    query = select_batch(entity, None, len(keys), condition=condition, extra=parts)
     with source.cursor() as cur:
         rows = cur.execute(query).fetchall()
     names = ["legacy id", "skip rule", "dedup key"]
     names += [f"parent {p.entity}" for p in entity.parents] + [c.name for c in entity.columns]
-    secret = {
-        len(names) - len(entity.columns) + i for i, c in enumerate(entity.columns) if c.secret
-    }
+    first_column = len(names) - len(entity.columns)
+    names += [f"key {part}" for part in parts]
+    secret = {first_column + i for i, c in enumerate(entity.columns) if c.secret}
     hidden = [
         tuple(SECRET_PLACEHOLDER if i in secret and v is not None else v for i, v in enumerate(row))
         for row in rows

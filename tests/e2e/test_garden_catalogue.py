@@ -77,6 +77,9 @@ def test_every_key_shape_migrates_validates_syncs_and_rolls_back(
         scalar(target, "SELECT reason FROM ferry.quarantine WHERE entity = 'plantings'")
         == "invalid_amount"
     )
+    # the quarantined planting is found by its own key, not only by its digest
+    shown = ferry("quarantine", "show", "plantings", "--show-values", cwd=tmp_path, env=garden)
+    assert "key pl.species_code" in shown and "THY-VUL" in shown, shown
     # every bed lies in its field and the orchard in the north field, although each parent
     # carries a higher number than the plot it contains
     assert scalar(target, LINKED_TO_THEIR_FIELD) == 10

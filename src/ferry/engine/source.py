@@ -84,9 +84,11 @@ def select_batch(
     limit: int | None,
     last: int | None = None,
     condition: sql.Composable | None = None,
+    extra: tuple[str, ...] = (),
 ) -> sql.Composed:
-    """The SELECT of the next batch: key, skip rule, dedup key, parents' ids, then columns;
-    keys after `after` and up to `last` (each None: unbounded), rows meeting `condition`."""
+    """The SELECT of the next batch: key, skip rule, dedup key, parents' ids, columns, then
+    `extra` expressions; keys after `after` and up to `last` (each None: unbounded), rows
+    meeting `condition`."""
     source = entity.source
     items = [
         sql.SQL(source.ordinal),
@@ -94,6 +96,7 @@ def select_batch(
         _unless_skipped(entity, entity.dedup_key, "::text") if entity.dedup_key else sql.NULL,
         *(_unless_skipped(entity, p.ordinal) for p in entity.parents),
         *(_unless_skipped(entity, c.expr) for c in entity.columns),
+        *(sql.SQL("({})::text").format(sql.SQL(e)) for e in extra),
     ]
     query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), from_where(entity, skip=True))
     if after is not None:
@@ -106,6 +109,13 @@ def select_batch(
     if limit is not None:
         query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
     return query
+
+
+def key_parts(entity: Entity) -> tuple[str, ...]:
+    """The expressions of a tuple key's parts (none for an integer key, its own legacy id):
+    what a person looks a row up by."""
+    key = entity.source.key
+    return () if isinstance(key, str) else key
 
 
 def with_keys(entity: Entity, keys: list[int]) -> sql.Composed:
