@@ -20,11 +20,11 @@ from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
-from ferry.engine import load_sql
 from ferry.engine.source import from_where, select_batch
 from ferry.engine.target import check_columns, read_target_table
 from ferry.engine.transform import written_columns
 from ferry.errors import FerryError
+from ferry.state.ledger import load_sql
 from ferry.state.schema import ensure_state_schema
 
 

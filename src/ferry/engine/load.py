@@ -22,10 +22,10 @@ import psycopg
 from psycopg import sql
 
 from ferry.catalog.spec import Entity
-from ferry.engine import load_sql as q
 from ferry.engine.target import TargetTable, check_columns
 from ferry.engine.transform import INSERT, REJECTED, SKIPPED, written_columns
 from ferry.errors import StateError
+from ferry.state.ledger import load_sql as q
 
 EXISTING, DEDUP, MISSING, REFUSED = "existing", "dedup", "missing", "refused"
 MIGRATED_STATUSES = (INSERT, EXISTING, DEDUP)

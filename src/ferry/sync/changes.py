@@ -20,10 +20,11 @@ import psycopg
 from psycopg import sql
 
 from ferry.catalog.spec import Entity
-from ferry.engine import load_sql as q
 from ferry.engine.load import apply_isolating_refusals, fill_stage
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import written_columns
+from ferry.state.ledger import load_sql as q
+from ferry.state.ledger import mappings
 from ferry.sync.release import DependencyGraph, Release
 
 
@@ -47,15 +48,6 @@ class ChangeApplier:
         expected = q.expected_row(table, entity, self.names, self.stage)
         self._update = self._update_statement(table, expected)
 
-    def _owned(self) -> sql.Composed:
-        """Stage rows joined with the mapping of a target row they own (ferry's, not merged)."""
-        return sql.SQL(
-            "{stage} s JOIN ferry.migration_mappings own ON own.entity = {entity}"
-            " AND own.legacy_id = s._key AND own.origin = 'ferry' AND own.new_id = s._id"
-            " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
-            " AND (SELECT max(_key) FROM {stage})"
-        ).format(stage=self.stage, entity=sql.Literal(self.entity.name))
-
     def _update_statement(self, table: TargetTable, expected: q.Expected) -> sql.Composed:
         """UPDATE the rows in [first, last] whose expected content differs (key excluded)."""
         columns, values = expected.columns[1:], expected.values[1:]
@@ -71,7 +63,7 @@ class ChangeApplier:
             key=sql.Identifier(self.entity.target_key),
             columns=sql.SQL(", ").join(columns),
             values=listed,
-            owned=self._owned(),
+            owned=q.owned_rows(self.stage, self.entity, own_id=True),
             joins=expected.joins,
             actual=actual,
         )
@@ -86,12 +78,8 @@ class ChangeApplier:
         failing = cur.execute(
             sql.SQL("SELECT _key FROM {} WHERE _status <> 'insert'").format(self.stage)
         ).fetchall()
-        leaving = cur.execute(
-            "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s"
-            " AND legacy_id = ANY(%s) ORDER BY 1",
-            (self.entity.name, [r[0] for r in failing]),
-        ).fetchall()
-        release = self.graph.release(cur, self.entity.name, [r[0] for r in leaving])
+        leaving = mappings.mapped(cur, self.entity.name, [r[0] for r in failing])
+        release = self.graph.release(cur, self.entity.name, leaving)
         if release.kept:
             cur.execute(
                 sql.SQL("UPDATE {} SET _status = 'kept' WHERE _key = ANY(%s)").format(self.stage),
@@ -132,14 +120,4 @@ class ChangeApplier:
             conn, self._update, keys, count, lambda key, _exc: refused.append(key)
         )
         tally.refused += refused
-        cur.execute(self._refresh_mappings(), {"refused": refused})
-
-    def _refresh_mappings(self) -> sql.Composed:
-        """A changed row's mapping carries its new dedup key and fixes, as a fresh load's
-        would (rows the target refused keep their old ones with their old content)."""
-        return sql.SQL(
-            "UPDATE ferry.migration_mappings m SET dedup_key = s._dedup, notes = s._notes"
-            " FROM {owned} WHERE m.entity = own.entity AND m.legacy_id = own.legacy_id"
-            " AND s._status = 'insert' AND (m.dedup_key IS DISTINCT FROM s._dedup"
-            " OR m.notes IS DISTINCT FROM s._notes) AND s._key <> ALL(%(refused)s::bigint[])"
-        ).format(owned=self._owned())
+        cur.execute(q.refresh_mappings(self.stage, self.entity), {"refused": refused})

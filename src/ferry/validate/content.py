@@ -21,11 +21,11 @@ import psycopg
 from psycopg import sql
 
 from ferry.catalog.spec import Entity
-from ferry.engine import load_sql
 from ferry.engine.load import fill_stage
 from ferry.engine.source import SourceReader
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import RowShaper, written_columns
+from ferry.state.ledger import load_sql
 from ferry.validate.checks import MAX_IDS, CheckOutcome
 
 
@@ -61,15 +61,10 @@ class ContentComparer:
             False: sql.SQL("NOT ({})").format(self._merged()),
         }[merged]
         return sql.SQL(
-            "FROM {stage} s JOIN ferry.migration_mappings own ON own.entity = {entity}"
-            " AND own.legacy_id = s._key AND own.origin = 'ferry'"
-            " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
-            " AND (SELECT max(_key) FROM {stage})"
-            " LEFT JOIN {table} t ON t.{key} = own.new_id {joins} WHERE {condition}"
+            "FROM {owned} LEFT JOIN {table} t ON t.{key} = own.new_id {joins} WHERE {condition}"
         ).format(
-            stage=self.stage,
+            owned=load_sql.owned_rows(self.stage, self.entity),
             key=self._key,
-            entity=sql.Literal(self.entity.name),
             table=self.table.identifier,
             joins=self.expected.joins,
             condition=condition,
@@ -120,12 +115,7 @@ class ContentComparer:
 
     def _not_compared(self) -> sql.Composed:
         """Rows adopted from earlier tools: their content is that tool's, not ferry's."""
-        return sql.SQL(
-            "SELECT count(*) FROM {stage} s JOIN ferry.migration_mappings own"
-            " ON own.entity = {entity} AND own.legacy_id = s._key"
-            " AND own.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
-            " AND (SELECT max(_key) FROM {stage}) WHERE own.origin <> 'ferry'"
-        ).format(stage=self.stage, entity=sql.Literal(self.entity.name))
+        return load_sql.adopted_count(self.stage, self.entity)
 
     def _money(self, column: str, side: str) -> sql.Composed:
         """Sums of a money column over compared rows, per owner (expected or actual side)."""

@@ -56,6 +56,44 @@ def analyze_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
     )
 
 
+def in_batch_range(column: sql.Composable, stage: sql.Identifier) -> sql.Composed:
+    """`column` lies within the batch's key range: a batch reads an index range of the ledger
+    as long as itself, however many records the entity already has."""
+    return sql.SQL(
+        "{column} BETWEEN (SELECT min(_key) FROM {stage}) AND (SELECT max(_key) FROM {stage})"
+    ).format(column=column, stage=stage)
+
+
+def owned_rows(stage: sql.Identifier, entity: Entity, *, own_id: bool = False) -> sql.Composed:
+    """Stage rows `s` joined with their mapping `own` written by ferry (not adopted from an
+    earlier tool); with `own_id`, only where the mapping's new id is the row's own (not merged
+    onto another row)."""
+    own = sql.SQL(" AND own.new_id = s._id") if own_id else sql.SQL("")
+    return sql.SQL(
+        "{stage} s JOIN {mappings} own ON own.entity = {entity} AND own.legacy_id = s._key"
+        " AND own.origin = 'ferry'{own} AND {range}"
+    ).format(
+        stage=stage,
+        mappings=_MAPPINGS,
+        entity=sql.Literal(entity.name),
+        own=own,
+        range=in_batch_range(sql.SQL("own.legacy_id"), stage),
+    )
+
+
+def adopted_count(stage: sql.Identifier, entity: Entity) -> sql.Composed:
+    """How many stage rows map to rows adopted from earlier tools (not ferry's to compare)."""
+    return sql.SQL(
+        "SELECT count(*) FROM {stage} s JOIN {mappings} own ON own.entity = {entity}"
+        " AND own.legacy_id = s._key AND {range} WHERE own.origin <> 'ferry'"
+    ).format(
+        stage=stage,
+        mappings=_MAPPINGS,
+        entity=sql.Literal(entity.name),
+        range=in_batch_range(sql.SQL("own.legacy_id"), stage),
+    )
+
+
 def mark_existing(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
     """Rows that already have a mapping keep it: nothing is written twice.
 
@@ -64,10 +102,13 @@ def mark_existing(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
     """
     return sql.SQL(
         "UPDATE {stage} s SET _status = 'existing', _new_id = m.new_id"
-        " FROM {mappings} m WHERE m.entity = {entity} AND m.legacy_id = s._key"
-        " AND m.legacy_id BETWEEN (SELECT min(_key) FROM {stage})"
-        " AND (SELECT max(_key) FROM {stage})"
-    ).format(stage=stage, mappings=_MAPPINGS, entity=entity)
+        " FROM {mappings} m WHERE m.entity = {entity} AND m.legacy_id = s._key AND {range}"
+    ).format(
+        stage=stage,
+        mappings=_MAPPINGS,
+        entity=entity,
+        range=in_batch_range(sql.SQL("m.legacy_id"), stage),
+    )
 
 
 def mark_dedup(stage: sql.Identifier, entity: sql.Literal, fix: str) -> sql.Composed:
@@ -257,9 +298,8 @@ def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Com
         "stage": stage,
         "entity": entity,
         "mappings": _MAPPINGS,
-        # the batch's key range: earlier batches' records are never read (see mark_existing)
-        "first": sql.SQL("(SELECT min(_key) FROM {})").format(stage),
-        "last": sql.SQL("(SELECT max(_key) FROM {})").format(stage),
+        "q_range": in_batch_range(sql.SQL("q.legacy_id"), stage),
+        "k_range": in_batch_range(sql.SQL("k.legacy_id"), stage),
     }
     return {
         "mappings": sql.SQL(
@@ -290,12 +330,23 @@ def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Com
         "resolve_quarantine": sql.SQL(
             "UPDATE ferry.quarantine q SET resolved = true, resolved_at = clock_timestamp()"
             " FROM {stage} s WHERE q.entity = {entity} AND q.legacy_id = s._key"
-            " AND q.legacy_id BETWEEN {first} AND {last}"
+            " AND {q_range}"
             " AND NOT q.resolved AND s._status IN ('insert', 'existing', 'dedup', 'skipped')"
         ).format(**fmt),
         "unskip": sql.SQL(
             "DELETE FROM ferry.skipped k USING {stage} s WHERE k.entity = {entity}"
-            " AND k.legacy_id = s._key AND k.legacy_id BETWEEN {first} AND {last}"
+            " AND k.legacy_id = s._key AND {k_range}"
             " AND s._status <> 'skipped'"
         ).format(**fmt),
     }
+
+
+def refresh_mappings(stage: sql.Identifier, entity: Entity) -> sql.Composed:
+    """A changed row's mapping carries its new dedup key and fixes, as a fresh load's would
+    (rows the target refused, parameter `refused`, keep their old ones with their old content)."""
+    return sql.SQL(
+        "UPDATE {mappings} m SET dedup_key = s._dedup, notes = s._notes"
+        " FROM {owned} WHERE m.entity = own.entity AND m.legacy_id = own.legacy_id"
+        " AND s._status = 'insert' AND (m.dedup_key IS DISTINCT FROM s._dedup"
+        " OR m.notes IS DISTINCT FROM s._notes) AND s._key <> ALL(%(refused)s::bigint[])"
+    ).format(mappings=_MAPPINGS, owned=owned_rows(stage, entity, own_id=True))
