@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from ferry import preflight, quarantine
+from ferry import preflight, retry
 from ferry.catalog.registry import Catalogue
 from ferry.catalogues import load_catalogue
 from ferry.coverage import Coverage, coverage, unaccounted_sentence
@@ -32,13 +32,14 @@ from ferry.errors import StateError, UsageError, ValidationFailed
 from ferry.plan.planner import Plan, make_plan, plan_entities
 from ferry.preflight import CatalogueCheck
 from ferry.progress import Progress, SilentProgress
-from ferry.quarantine import Entry, ReasonCount
 from ferry.report.model import Report, gather
 from ferry.rollback import run_rollback
 from ferry.runlog import log_path, logged_runs, logs_directory
 from ferry.settings import Settings
 from ferry.state import control
 from ferry.state.deferred import Definition
+from ferry.state.ledger import quarantine
+from ferry.state.ledger.quarantine import Entry, ReasonCount
 from ferry.state.schema import current_version, ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses, source_counts
 from ferry.sync.runner import run_sync
@@ -391,7 +392,7 @@ def quarantine_values(
     declared = load(settings).resolve_entity(entity)
     with open_database(settings, "source", f"reading rows of {entity}") as conn:
         conn.read_only = True
-        return quarantine.source_values(conn, declared, keys)
+        return retry.source_values(conn, declared, keys)
 
 
 def quarantine_retry(
@@ -406,7 +407,7 @@ def quarantine_retry(
     catalogue = load(settings)
     catalogue.resolve_entity(entity)
     with RunSession(resolve_endpoints(settings), settings) as session:
-        return quarantine.run_retry(
+        return retry.run_retry(
             session,
             catalogue,
             entity,

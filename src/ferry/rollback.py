@@ -1,6 +1,6 @@
 """`ferry rollback`: delete exactly what ferry wrote, children before parents.
 
-Rows are found through `ferry.migration_mappings` (origin 'ferry'; with `include_preexisting`
+Rows are found through ferry's mappings (origin 'ferry'; with `include_preexisting`
 also the rows of earlier tools that ferry adopted) and deleted in batches, each batch with its
 mappings and control row in one transaction, so a killed rollback resumes where it stopped.
 A row shared by several legacy ids (deduplication) goes with the last of its mappings.
@@ -17,11 +17,7 @@ import time
 from datetime import UTC, datetime
 from typing import TypeVar
 
-import psycopg
-from psycopg import sql
-
 from ferry.catalog.registry import Catalogue
-from ferry.catalog.spec import Entity
 from ferry.engine.context import EntityResult, RunContext
 from ferry.engine.retries import guarded
 from ferry.engine.runner import RunOptions, RunResult, run_plan
@@ -31,6 +27,7 @@ from ferry.errors import StateError
 from ferry.plan.planner import plan_entities
 from ferry.progress import Progress
 from ferry.state import control
+from ferry.state.ledger import rollback as ledger_rollback
 from ferry.state.schema import current_version
 from ferry.sync import digests
 
@@ -51,16 +48,6 @@ def rollback_set(catalogue: Catalogue, names: list[str], cascade: bool) -> set[s
     return chosen
 
 
-def mapping_counts(conn: psycopg.Connection, origins: list[str]) -> dict[str, int]:
-    return dict(
-        conn.execute(
-            "SELECT entity, count(*) FROM ferry.migration_mappings WHERE origin = ANY(%s)"
-            " GROUP BY entity",
-            (origins,),
-        ).fetchall()
-    )
-
-
 def check_no_stranded(catalogue: Catalogue, chosen: set[str], counts: dict[str, int]) -> None:
     """Refuse when a dependent outside the rollback still has rows."""
     stranded = sorted(
@@ -79,54 +66,6 @@ def check_no_stranded(catalogue: Catalogue, chosen: set[str], counts: dict[str, 
         )
 
 
-def _delete_batch(entity: Entity, origins: list[str], limit: int) -> sql.Composed:
-    schema, _, name = entity.target.rpartition(".")
-    return sql.SQL(
-        "WITH doomed AS ("
-        "  SELECT legacy_id, new_id FROM ferry.migration_mappings"
-        "  WHERE entity = {entity} AND origin = ANY({origins})"
-        "  ORDER BY legacy_id LIMIT {limit}),"
-        " deleted AS ("
-        "  DELETE FROM {table} t WHERE t.{key} IN (SELECT new_id FROM doomed)"
-        "  AND NOT EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
-        "   AND k.new_id = t.{key} AND k.legacy_id NOT IN (SELECT legacy_id FROM doomed))"
-        "  RETURNING 1),"
-        " unmapped AS ("
-        "  DELETE FROM ferry.migration_mappings m USING doomed d"
-        "  WHERE m.entity = {entity} AND m.legacy_id = d.legacy_id RETURNING m.legacy_id)"
-        " SELECT (SELECT count(*) FROM unmapped), (SELECT count(*) FROM deleted),"
-        " (SELECT max(legacy_id) FROM unmapped)"
-    ).format(
-        entity=sql.Literal(entity.name),
-        origins=sql.Literal(origins),
-        limit=sql.Literal(limit),
-        table=sql.Identifier(schema or "public", name),
-        key=sql.Identifier(entity.target_key),
-    )
-
-
-def _release_self_references(
-    entity: Entity, column: str, origins: list[str], limit: int
-) -> sql.Composed:
-    """Before a batch of a self-referencing entity goes, rows that this rollback will delete
-    too stop pointing at it (a child may sort after its parent and leave in a later batch)."""
-    schema, _, name = entity.target.rpartition(".")
-    return sql.SQL(
-        "UPDATE {table} c SET {column} = NULL"
-        " WHERE c.{column} IN (SELECT new_id FROM ferry.migration_mappings"
-        "  WHERE entity = {entity} AND origin = ANY({origins}) ORDER BY legacy_id LIMIT {limit})"
-        " AND EXISTS (SELECT 1 FROM ferry.migration_mappings k WHERE k.entity = {entity}"
-        "  AND k.new_id = c.{key} AND k.origin = ANY({origins}))"
-    ).format(
-        table=sql.Identifier(schema or "public", name),
-        column=sql.Identifier(column),
-        key=sql.Identifier(entity.target_key),
-        entity=sql.Literal(entity.name),
-        origins=sql.Literal(origins),
-        limit=sql.Literal(limit),
-    )
-
-
 def rollback_entity(
     ctx: RunContext, catalogue: Catalogue, name: str, origins: list[str]
 ) -> EntityResult:
@@ -134,9 +73,9 @@ def rollback_entity(
     result = EntityResult(name)
     started = time.monotonic()
     entity = catalogue.entities[name]
-    statement = _delete_batch(entity, origins, ctx.batch_size)
+    statement = ledger_rollback.delete_batch(entity, origins, ctx.batch_size)
     releases = [
-        _release_self_references(entity, p.column, origins, ctx.batch_size)
+        ledger_rollback.release_self_references(entity, p.column, origins, ctx.batch_size)
         for p in entity.parents
         if p.entity == name
     ]
@@ -145,7 +84,7 @@ def rollback_entity(
         target = ctx.session.target()
         with target.transaction():
             control.start_entity(target, ctx.run_id, name, "rollback", None, ctx.parameters)
-            return mapping_counts(target, origins).get(name, 0)
+            return ledger_rollback.mapping_counts(target, origins).get(name, 0)
 
     ctx.progress.entity_started(name, guarded(ctx, name, "starting", start, side="target"))
 
@@ -214,7 +153,9 @@ def run_rollback(
     origins = ["ferry", "preexisting"] if include_preexisting else ["ferry"]
     chosen = rollback_set(catalogue, names, cascade)
     conn = session.target()
-    counts = mapping_counts(conn, ["ferry", "preexisting"]) if current_version(conn) else {}
+    counts = {}
+    if current_version(conn):
+        counts = ledger_rollback.mapping_counts(conn, ["ferry", "preexisting"])
     check_no_stranded(catalogue, chosen, counts)
     phases = plan_entities(catalogue, target, chosen).reversed().phases
     return run_plan(

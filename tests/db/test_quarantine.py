@@ -7,14 +7,15 @@ import dataclasses
 
 import psycopg
 
-from ferry import quarantine
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import CodeMap, Workflow
 from ferry.db.endpoints import Endpoints
 from ferry.engine.runner import RunOptions
 from ferry.engine.session import RunSession
 from ferry.progress import SilentProgress
+from ferry.retry import run_retry
 from ferry.settings import load_settings
+from ferry.state.ledger import quarantine
 from tests.db import toy
 from tests.db.toy import CATALOGUE, migrate, outcomes
 
@@ -36,7 +37,7 @@ def with_status_nine(catalogue: Catalogue) -> Catalogue:
 def retry(urls: tuple[str, str], catalogue: Catalogue, entity: str):
     settings = load_settings(source_url=urls[0], target_url=urls[1])
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
-        return quarantine.run_retry(
+        return run_retry(
             session, catalogue, entity, options=RunOptions(7), progress=SilentProgress()
         )
 

@@ -25,7 +25,7 @@ from psycopg import sql
 from ferry.brius.catalogue import CATALOGUE
 from ferry.db.urls import is_url
 from ferry.errors import ExitCode
-from ferry.quarantine import SECRET_PLACEHOLDER, source_values
+from ferry.retry import SECRET_PLACEHOLDER, source_values
 from tests.cli.runner import Result, run_ferry
 from tests.conftest import create_database, drop_database
 

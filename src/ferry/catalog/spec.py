@@ -151,7 +151,7 @@ class Source:
 class EarlierMappings:
     """An earlier tool's table of mappings, legacy id to new id, with rows of several entities
     told apart by a column. ferry adopts the rows whose target row still exists
-    (`ferry.engine.preexisting`); their legacy ids are integers."""
+    (`ferry.state.ledger.adopted`); their legacy ids are integers."""
 
     table: str
     entity_column: str

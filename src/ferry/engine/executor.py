@@ -26,13 +26,13 @@ from ferry.engine import bulk
 from ferry.engine.context import EntityResult, RunContext
 from ferry.engine.late_parents import late_parents_of, link_late_parents
 from ferry.engine.load import BatchCounts, BatchLoader
-from ferry.engine.preexisting import adopt_preexisting
 from ferry.engine.retries import on_database, with_retries
 from ferry.engine.slices import cut, slice_count
 from ferry.engine.target import TargetTable, read_target_table, refresh_statistics
 from ferry.engine.transform import RowShaper
 from ferry.errors import ConfigurationError, FerryError, Interrupted, StateError
 from ferry.state import control, slices
+from ferry.state.ledger.adopted import adopt_preexisting
 from ferry.state.slices import KeyRange
 from ferry.sync import digests
 

@@ -4,7 +4,7 @@ Steps, all set-based over a temporary stage table that holds the batch:
 1. COPY the stage rows in (values as text; skipped and rejected rows carry only key and reason).
 2. Rows that already have a mapping (an earlier run, or an earlier tool) are left alone.
 3. Duplicates (entities that declare a dedup key) map onto their canonical row.
-4. Parents resolve through `ferry.migration_mappings`; a missing required parent quarantines.
+4. Parents resolve through ferry's mappings (the ledger); a missing required parent quarantines.
 5. INSERT the rest; if the target refuses, bisect the batch under savepoints until the refused
    rows are isolated, and quarantine them with SQLSTATE and constraint name.
 6. Write mappings, quarantine and skip records, and the batch's control row.

@@ -71,7 +71,7 @@ def refresh_statistics(
 
     Later batches join through these tables; with stale estimates (a table believed empty, or
     believed full after a rollback emptied it) the planner picks full scans per batch: a sync
-    reloading 8,796 notifications took 21 s in one DELETE from ferry.skipped, planned as a
+    reloading 8,796 notifications took 21 s in one DELETE of skip records, planned as a
     nested loop over 61K skip records believed to be one. After a large rollback, `vacuum`
     also clears the dead index entries that every lookup would wade through (VACUUM needs
     `conn` in autocommit, outside any transaction).

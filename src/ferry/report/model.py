@@ -16,14 +16,14 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 import psycopg
-from psycopg.rows import dict_row
 
 from ferry import __version__
 from ferry.catalog.registry import Catalogue
 from ferry.coverage import Coverage
 from ferry.errors import StateError
 from ferry.plan.planner import plan_entities
-from ferry.quarantine import counts_by_reason
+from ferry.state import control
+from ferry.state.ledger.quarantine import counts_by_reason
 from ferry.state.schema import current_version
 from ferry.state.status import EntityStatus, entity_statuses
 
@@ -249,29 +249,12 @@ def _focus(runs: list[Run], run_id: int | None) -> Run | None:
 
 
 def _work(target: psycopg.Connection, run_id: int) -> dict[str, EntityInRun]:
-    with target.cursor(row_factory=dict_row) as cur:
-        rows = cur.execute(
-            "SELECT entity, status, rows_processed AS processed, started_at, finished_at,"
-            " error_message FROM ferry.migration_control"
-            " WHERE run_id = %s AND batch IS NULL ORDER BY started_at, entity",
-            (run_id,),
-        ).fetchall()
-    return {row["entity"]: EntityInRun(**row) for row in rows}
+    return {row["entity"]: EntityInRun(**row) for row in control.entity_rows_of_run(target, run_id)}
 
 
 def _made(target: psycopg.Connection) -> dict[str, EntityMade]:
     """Per entity, the migrate runs since its last rollback: rows, seconds, run ids."""
-    rows = target.execute(
-        "SELECT c.entity, sum(c.rows_processed)::bigint,"
-        " sum(extract(epoch FROM c.finished_at - c.started_at))::float8,"
-        " array_agg(c.run_id ORDER BY c.run_id)"
-        " FROM ferry.migration_control c"
-        " WHERE c.batch IS NULL AND c.operation = 'migrate' AND c.rows_processed > 0"
-        " AND c.id > coalesce((SELECT max(b.id) FROM ferry.migration_control b"
-        "  WHERE b.entity = c.entity AND b.operation = 'rollback' AND b.batch IS NULL), 0)"
-        " GROUP BY c.entity"
-    ).fetchall()
-    return {row[0]: EntityMade(*row) for row in rows}
+    return {row[0]: EntityMade(*row) for row in control.migrations_since_rollback(target)}
 
 
 def _latest_findings(target: psycopg.Connection) -> list[Finding]:

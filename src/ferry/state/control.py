@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from ferry import __version__
@@ -217,3 +218,61 @@ def close_records(conn: psycopg.Connection, entity: str, keys: list[int] | None 
         " AND (%(keys)s::bigint[] IS NULL OR legacy_id = ANY(%(keys)s))",
         params,
     )
+
+
+def entity_rows_of_run(conn: psycopg.Connection, run_id: int) -> list[dict]:
+    """The entity rows of one run (status, rows processed, times, error), in starting order."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(
+            "SELECT entity, status, rows_processed AS processed, started_at, finished_at,"
+            " error_message FROM ferry.migration_control"
+            " WHERE run_id = %s AND batch IS NULL ORDER BY started_at, entity",
+            (run_id,),
+        ).fetchall()
+
+
+def migrations_since_rollback(conn: psycopg.Connection) -> list[tuple]:
+    """Per entity, the migrate runs since its last rollback: (entity, rows, seconds, run ids)."""
+    return conn.execute(
+        "SELECT c.entity, sum(c.rows_processed)::bigint,"
+        " sum(extract(epoch FROM c.finished_at - c.started_at))::float8,"
+        " array_agg(c.run_id ORDER BY c.run_id)"
+        " FROM ferry.migration_control c"
+        " WHERE c.batch IS NULL AND c.operation = 'migrate' AND c.rows_processed > 0"
+        " AND c.id > coalesce((SELECT max(b.id) FROM ferry.migration_control b"
+        "  WHERE b.entity = c.entity AND b.operation = 'rollback' AND b.batch IS NULL), 0)"
+        " GROUP BY c.entity"
+    ).fetchall()
+
+
+def declared_catalogue(conn: psycopg.Connection, run_id: int, entity: str) -> str | None:
+    """The catalogue fingerprint the entity was declared with in the given run."""
+    row = conn.execute(
+        "SELECT parameters ->> 'catalogue' FROM ferry.migration_control"
+        " WHERE run_id = %s AND entity = %s AND batch IS NULL ORDER BY id DESC LIMIT 1",
+        (run_id, entity),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def record_validated(
+    cur: psycopg.Cursor, run_id: int, entity: str, processed: int, verified: int
+) -> None:
+    """A validation's counts on its entity row: rows read from the source, rows verified."""
+    cur.execute(
+        "UPDATE ferry.migration_control SET rows_processed = %s, rows_migrated = %s"
+        " WHERE run_id = %s AND entity = %s AND operation = 'validate' AND batch IS NULL",
+        (processed, verified, run_id, entity),
+    )
+
+
+def last_entity_runs(conn: psycopg.Connection, *, writes: bool = False) -> list[tuple]:
+    """Per entity, its latest entity row (of a run that wrote, with `writes`: validations
+    only read): (entity, run id, operation, status, started, finished)."""
+    return conn.execute(
+        "SELECT DISTINCT ON (c.entity) c.entity, c.run_id, c.operation, c.status,"
+        " c.started_at, c.finished_at FROM ferry.migration_control c"
+        " WHERE c.batch IS NULL AND (NOT %s OR c.operation <> 'validate')"
+        " ORDER BY c.entity, c.id DESC",
+        (writes,),
+    ).fetchall()

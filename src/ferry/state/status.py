@@ -21,7 +21,9 @@ from psycopg import sql
 from ferry.catalog.registry import Catalogue
 from ferry.engine.source import count_query
 from ferry.plan.planner import plan_entities
-from ferry.state import deferred
+from ferry.state import control, deferred
+from ferry.state.ledger.accounts import Accounts, accounts
+from ferry.state.ledger.quarantine import skips_by_rule
 from ferry.state.schema import current_version
 
 
@@ -78,10 +80,6 @@ def source_counts(conn: psycopg.Connection, catalogue: Catalogue) -> dict[str, i
     }
 
 
-def _per_entity(conn: psycopg.Connection, query: str) -> dict[str, int]:
-    return dict(conn.execute(query).fetchall())
-
-
 def _target_rows(conn: psycopg.Connection, qualified: str) -> int | None:
     schema, _, table = qualified.rpartition(".")
     identifier = sql.Identifier(schema or "public", table)
@@ -96,51 +94,27 @@ def entity_statuses(
 ) -> list[EntityStatus]:
     """Status of every entity, in plan order of the whole catalogue; `counts` are the
     source's (`source_counts`), read first so that a source failure is named as such."""
-    migrated = quarantined = skipped = retained = {}
+    terms: dict[str, Accounts] = {}
     last: dict[str, LastRun] = {}
     last_write: dict[str, LastRun] = {}
     deferred_by_entity: dict[str, int] = {}
-    if current_version(target) > 0:
-        deferred_by_entity = deferred.pending_by_entity(target)
     rules: dict[str, dict[str, int]] = {}
     if current_version(target) > 0:
-        for name, rule, rows in target.execute(
-            "SELECT entity, rule, count(*) FROM ferry.skipped GROUP BY 1, 2 ORDER BY 1, 3 DESC"
-        ):
-            rules.setdefault(name, {})[rule] = rows
-        migrated = _per_entity(
-            target,
-            "SELECT entity, count(*) FROM ferry.migration_mappings GROUP BY entity",
-        )
-        if target.execute("SELECT to_regclass('ferry.retained')").fetchone()[0]:  # since 0007
-            retained = _per_entity(
-                target, "SELECT entity, count(*) FROM ferry.retained GROUP BY entity"
-            )
-        quarantined = _per_entity(
-            target,
-            "SELECT entity, count(*) FROM ferry.quarantine WHERE NOT resolved GROUP BY entity",
-        )
-        skipped = _per_entity(target, "SELECT entity, count(*) FROM ferry.skipped GROUP BY entity")
-        for row in target.execute(
-            "SELECT DISTINCT ON (c.entity) c.entity, c.run_id, c.operation, c.status,"
-            " c.started_at, c.finished_at FROM ferry.migration_control c"
-            " WHERE c.batch IS NULL ORDER BY c.entity, c.id DESC"
-        ):
-            last[row[0]] = LastRun(*row[1:])
-        for row in target.execute(
-            "SELECT DISTINCT ON (c.entity) c.entity, c.run_id, c.operation, c.status,"
-            " c.started_at, c.finished_at FROM ferry.migration_control c"
-            " WHERE c.batch IS NULL AND c.operation <> 'validate' ORDER BY c.entity, c.id DESC"
-        ):
-            last_write[row[0]] = LastRun(*row[1:])
-    migrated = {name: count - retained.get(name, 0) for name, count in migrated.items()}
+        deferred_by_entity = deferred.pending_by_entity(target)
+        for skips in skips_by_rule(target):
+            rules.setdefault(skips.entity, {})[skips.reason] = skips.rows
+        terms = accounts(target)
+        last = {name: LastRun(*run) for name, *run in control.last_entity_runs(target)}
+        last_write = {
+            name: LastRun(*run) for name, *run in control.last_entity_runs(target, writes=True)
+        }
     order = plan_entities(catalogue, catalogue.name, catalogue.entities).entities
     states: dict[str, str] = {}
     result = []
     for name in order:
         entity = catalogue.entities[name]
-        accounted = migrated.get(name, 0) + quarantined.get(name, 0) + skipped.get(name, 0)
-        states[name] = _state(last_write.get(name), accounted, counts[name])
+        term = terms.get(name, Accounts())
+        states[name] = _state(last_write.get(name), term.accounted, counts[name])
         result.append(
             EntityStatus(
                 entity=name,
@@ -148,10 +122,10 @@ def entity_statuses(
                 depends_on=entity.depends_on,
                 source_rows=counts[name],
                 target_rows=_target_rows(target, entity.target),
-                migrated=migrated.get(name, 0),
-                quarantined=quarantined.get(name, 0),
-                skipped=skipped.get(name, 0),
-                retained=retained.get(name, 0),
+                migrated=term.migrated,
+                quarantined=term.quarantined,
+                skipped=term.skipped,
+                retained=term.retained,
                 state=states[name],
                 dependencies_complete=all(states[d] == "completed" for d in entity.depends_on),
                 last_run=last.get(name),

@@ -20,6 +20,7 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine.source import SourceReader, select_batch
+from ferry.state import control
 
 CHUNK_ROWS = 1000
 MAX_WIDTH = 2**62
@@ -112,12 +113,8 @@ def scope(
     """The entity's digests now and the chunks that differ from the stored ones; digests
     stored under another declaration of the entity (its catalogue fingerprint) are not used."""
     width, stored, run_id = stored_digests(target, entity.name)
-    declared = target.execute(
-        "SELECT parameters ->> 'catalogue' FROM ferry.migration_control"
-        " WHERE run_id = %s AND entity = %s AND batch IS NULL ORDER BY id DESC LIMIT 1",
-        (run_id, entity.name),
-    ).fetchone()
-    usable = width is not None and declared is not None and declared[0] == fingerprint
+    declared = control.declared_catalogue(target, run_id, entity.name) if run_id else None
+    usable = width is not None and declared == fingerprint
     width = width if usable else choose_width(reader, entity)
     now = source_digests(reader, entity, width)
     if not usable:

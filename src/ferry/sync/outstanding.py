@@ -21,22 +21,10 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine.source import SourceReader, keys_query
+from ferry.state.ledger import source_keys
+from ferry.state.ledger.source_keys import HeldBack
 
 _KEYS = sql.Identifier("ferry_sync_source_keys")
-
-
-@dataclass(frozen=True)
-class HeldBack:
-    """Which keys without a mapping stay held back instead of reloading: those whose cause
-    an unchanged source row keeps, outside the chunks (`width` keys each) whose source
-    changed. Skip records always qualify (a rule reads the row alone); open quarantine
-    entries only while `quarantine` (no parent gained rows since: a missing parent may have
-    arrived). Notifications hold back about 3M skipped rows at scale 1.0: the filter runs in
-    the target, so they are never fetched into ferry's memory (a sync peaked at 656 MB)."""
-
-    width: int
-    changed: list[int]
-    quarantine: bool
 
 
 @dataclass(frozen=True)
@@ -65,53 +53,12 @@ def outstanding_keys(
             for block in out:
                 into.write(block)
         cur.execute(sql.SQL("ANALYZE {}").format(_KEYS))
-        name = sql.Literal(entity.name)
-        reload = cur.execute(
-            sql.SQL(
-                "SELECT k.key FROM {keys} k WHERE NOT EXISTS (SELECT 1 FROM"
-                " ferry.migration_mappings m WHERE m.entity = {name} AND m.legacy_id = k.key)"
-                " AND {not_held} ORDER BY 1"
-            ).format(keys=_KEYS, name=name, not_held=_not_held(entity, held))
-        ).fetchall()
-        recorded = cur.execute(
-            sql.SQL(
-                "SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
-                "  AND r.legacy_id = recorded.legacy_id),"
-                " EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
-                " FROM (SELECT legacy_id FROM ferry.migration_mappings WHERE entity = {name}"
-                " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name}"
-                "  AND NOT resolved"
-                " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}) recorded"
-                " WHERE NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
-                " OR EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
-                "  AND r.legacy_id = recorded.legacy_id)"
-                " ORDER BY 1"
-            ).format(keys=_KEYS, name=name)
-        ).fetchall()
+        reload = cur.execute(source_keys.unmapped(_KEYS, entity.name, held)).fetchall()
+        recorded = cur.execute(source_keys.recorded(_KEYS, entity.name)).fetchall()
     return Outstanding(
         entity.name,
         [r[0] for r in reload],
         gone=[key for key, retained, present in recorded if not retained and not present],
         retained=[key for key, retained, present in recorded if retained and not present],
         returned=[key for key, retained, present in recorded if retained and present],
-    )
-
-
-def _not_held(entity: Entity, held: HeldBack | None) -> sql.Composable:
-    """The condition on `k.key` that the key is not kept held back by `held`."""
-    if held is None:
-        return sql.SQL("true")
-    name = sql.Literal(entity.name)
-    quarantined = sql.SQL(
-        " OR EXISTS (SELECT 1 FROM ferry.quarantine q WHERE q.entity = {name}"
-        " AND q.legacy_id = k.key AND NOT q.resolved)"
-    ).format(name=name)
-    return sql.SQL(
-        "(k.key / {width} = ANY({changed}::bigint[]) OR NOT (EXISTS (SELECT 1 FROM"
-        " ferry.skipped s WHERE s.entity = {name} AND s.legacy_id = k.key){quarantined}))"
-    ).format(
-        width=sql.Literal(held.width),
-        changed=sql.Literal(held.changed),
-        name=name,
-        quarantined=quarantined if held.quarantine else sql.SQL(""),
     )

@@ -24,6 +24,7 @@ import psycopg
 from psycopg import sql
 
 from ferry.catalog.registry import Catalogue
+from ferry.state.ledger import mappings
 
 Row = tuple[str, UUID]  # a target row: its qualified table and its key
 
@@ -113,33 +114,17 @@ class DependencyGraph:
         if not legacy_ids:
             return result
         table = qualified(self.catalogue.entities[entity].target)
-        mapped = dict(
-            cur.execute(
-                "SELECT legacy_id, new_id FROM ferry.migration_mappings"
-                " WHERE entity = %s AND legacy_id = ANY(%s)",
-                (entity, legacy_ids),
-            ).fetchall()
+        mapped = mappings.new_ids(cur, entity, legacy_ids)
+        # rows another legacy id still maps onto (merged duplicates) stay
+        held = mappings.held_by_others(
+            cur, self.writers[table], set(mapped.values()), entity, legacy_ids
         )
-        held = {  # rows another legacy id still maps onto (merged duplicates) stay
-            r[0]
-            for r in cur.execute(
-                "SELECT new_id FROM ferry.migration_mappings WHERE entity = ANY(%s)"
-                " AND new_id = ANY(%s) AND NOT (entity = %s AND legacy_id = ANY(%s))",
-                (self.writers[table], list(set(mapped.values())), entity, legacy_ids),
-            ).fetchall()
-        }
         roots = {(table, i) for i in mapped.values() if i not in held}
         depth, parents, result.refusals = self._walk(cur, roots)
         blocked = _closure(parents, [(d.parent_table, d.parent_id) for d in result.refusals])
         result.kept = sorted(k for k, i in mapped.items() if (table, i) in blocked)
         result.released = sorted(set(legacy_ids) - set(result.kept))
-        cur.execute(
-            "WITH gone AS (DELETE FROM ferry.migration_mappings WHERE entity = %s"
-            " AND legacy_id = ANY(%s) RETURNING entity, legacy_id)"
-            " DELETE FROM ferry.retained r USING gone g"
-            " WHERE r.entity = g.entity AND r.legacy_id = g.legacy_id",
-            (entity, result.released),
-        )
+        mappings.forget(cur, entity, result.released)
         children: dict[Row, set[Row]] = defaultdict(set)
         for child, found_through in parents.items():
             for parent in found_through:
@@ -212,10 +197,7 @@ class DependencyGraph:
         key = self.keys.get(ref.table)
         row_id = sql.SQL("r.{}::text").format(sql.Identifier(key)) if key else sql.NULL
         if writers:
-            ours = sql.SQL(
-                "EXISTS (SELECT 1 FROM ferry.migration_mappings m"
-                " WHERE m.entity = ANY(%(writers)s) AND m.new_id = r.{})"
-            ).format(sql.Identifier(key))
+            ours = mappings.written_by(sql.Identifier("r", key), sql.Placeholder("writers"))
         else:
             ours = sql.SQL("false")
         return cur.execute(
@@ -236,15 +218,7 @@ class DependencyGraph:
         for t, i in rows:
             by_table[t].append(i)
         for t, ids in sorted(by_table.items()):
-            released = cur.execute(
-                "WITH gone AS (DELETE FROM ferry.migration_mappings WHERE entity = ANY(%s)"
-                " AND new_id = ANY(%s) RETURNING entity, legacy_id),"
-                " unretained AS (DELETE FROM ferry.retained r USING gone g"
-                "  WHERE r.entity = g.entity AND r.legacy_id = g.legacy_id)"
-                " SELECT DISTINCT entity FROM gone",
-                (self.writers[t], ids),
-            ).fetchall()
-            result.entities.update(r[0] for r in released)
+            result.entities.update(mappings.forget_rows(cur, self.writers[t], ids))
             result.dependents += len(ids)
 
 

@@ -45,9 +45,11 @@ from ferry.engine.transform import RowShaper
 from ferry.errors import StateError
 from ferry.progress import Progress
 from ferry.state import control
+from ferry.state.ledger import mappings
+from ferry.state.ledger.source_keys import HeldBack
 from ferry.sync import digests
 from ferry.sync.changes import ChangeApplier, ChangeTally
-from ferry.sync.outstanding import HeldBack, Outstanding, outstanding_keys
+from ferry.sync.outstanding import Outstanding, outstanding_keys
 from ferry.sync.release import DependencyGraph, Dependent, Release
 
 # Rows whose change time lies this far before the watermark are compared again: a transaction
@@ -165,23 +167,13 @@ def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
     optional parents link. Read from the mappings, so a sync killed after a parent's gain and
     run again still sees it."""
     parents = sorted({p.entity for p in entity.parents})
-    rows = ctx.session.target().execute(
-        "SELECT p FROM unnest(%s::text[]) p WHERE EXISTS (SELECT 1 FROM"
-        " ferry.migration_mappings m WHERE m.entity = p AND m.run_id > %s)",
-        (parents, since_run),
-    )
-    return {r[0] for r in rows}
+    return mappings.gained_since(ctx.session.target(), parents, since_run)
 
 
 def _linkable(ctx: RunContext, name: str) -> list[int]:
     """Migrated rows whose optional parent was set to NULL: a parent that arrived since links
     them, though their source row is unchanged."""
-    rows = ctx.session.target().execute(
-        "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s"
-        " AND array_to_string(notes, ' ') LIKE '%%optional_parent_null:%%' ORDER BY 1",
-        (name,),
-    )
-    return [r[0] for r in rows]
+    return mappings.noted(ctx.session.target(), name, "optional_parent_null:")
 
 
 def _outstanding(ctx: RunContext, entity: Entity, held: HeldBack | None) -> Outstanding:
@@ -315,17 +307,9 @@ def _retain(ctx: RunContext, outstanding: Outstanding) -> int:
     name = outstanding.entity
     target = ctx.session.target()
     with target.transaction():
-        retained = target.execute(
-            "INSERT INTO ferry.retained (entity, legacy_id, run_id) SELECT entity, legacy_id,"
-            " %(run)s FROM ferry.migration_mappings WHERE entity = %(e)s"
-            " AND legacy_id = ANY(%(keys)s)",
-            {"e": name, "keys": outstanding.gone, "run": ctx.run_id},
-        ).rowcount
+        retained = mappings.retain(target, name, outstanding.gone, ctx.run_id)
         control.close_records(target, name, outstanding.gone)
-        target.execute(
-            "DELETE FROM ferry.retained WHERE entity = %s AND legacy_id = ANY(%s)",
-            (name, outstanding.returned),
-        )
+        mappings.unretain(target, name, outstanding.returned)
     return retained
 
 

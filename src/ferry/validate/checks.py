@@ -14,6 +14,8 @@ from psycopg import sql
 from ferry.catalog.registry import Catalogue
 from ferry.catalog.spec import Entity
 from ferry.engine.source import SourceReader, keys_query
+from ferry.state.ledger import checks as ledger_checks
+from ferry.state.ledger.accounts import Accounts, accounts
 
 MAX_IDS = 100
 
@@ -52,16 +54,14 @@ def accounting(reader: SourceReader, target: psycopg.Connection, entity: Entity)
     gone from the source, are listed beside); else name the strays, side by side, each with
     the command that mends it."""
     source_rows, _ = reader.count(entity)
-    migrated, quarantined, skipped, retained = target.execute(
-        "SELECT (SELECT count(*) FROM ferry.migration_mappings m WHERE entity = %(e)s"
-        "  AND NOT EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = m.entity"
-        "  AND r.legacy_id = m.legacy_id)),"
-        " (SELECT count(*) FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved),"
-        " (SELECT count(*) FROM ferry.skipped WHERE entity = %(e)s),"
-        " (SELECT count(*) FROM ferry.retained WHERE entity = %(e)s)",
-        {"e": entity.name},
-    ).fetchone()
-    accounted = migrated + quarantined + skipped
+    terms = accounts(target, [entity.name]).get(entity.name, Accounts())
+    migrated, quarantined, skipped, retained = (
+        terms.migrated,
+        terms.quarantined,
+        terms.skipped,
+        terms.retained,
+    )
+    accounted = terms.accounted
     numbers = {
         "source": source_rows,
         "migrated": migrated,
@@ -119,18 +119,7 @@ def _strays(
             for block in source_copy:
                 target_copy.write(block)
         found = target.execute(
-            "WITH outcomes AS ("
-            " SELECT legacy_id FROM ferry.migration_mappings m WHERE entity = %(e)s"
-            "  AND NOT EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = m.entity"
-            "  AND r.legacy_id = m.legacy_id)"
-            " UNION ALL SELECT legacy_id FROM ferry.quarantine"
-            "  WHERE entity = %(e)s AND NOT resolved"
-            " UNION ALL SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s)"
-            " (SELECT key, true FROM ferry_source_keys EXCEPT SELECT legacy_id, true FROM outcomes)"
-            " UNION (SELECT legacy_id, false FROM outcomes"
-            "  EXCEPT SELECT key, false FROM ferry_source_keys)"
-            " ORDER BY 1",
-            {"e": entity.name},
+            ledger_checks.strays(sql.Identifier("ferry_source_keys")), {"e": entity.name}
         ).fetchall()
     return [k for k, present in found if present], [k for k, present in found if not present]
 
@@ -148,22 +137,12 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
     params = {"e": entity.name, "sharing": sharing}
     missing_rows, missing_ids = _ids(
         target,
-        sql.SQL(
-            "SELECT m.legacy_id FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
-            " AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = m.new_id)"
-        ).format(table=table, key=sql.Identifier(entity.target_key)),
+        ledger_checks.unbacked(table, sql.Identifier(entity.target_key)),
         params,
     )
     shared_rows, shared_ids = _ids(
         target,
-        sql.SQL(
-            # one grouping pass: a correlated EXISTS here was planned as a nested scan when the
-            # mappings had no statistics (25 s for one entity of 38K rows at scale 0.03)
-            "SELECT m.legacy_id FROM ferry.migration_mappings m WHERE m.entity = %(e)s"
-            " AND m.dedup_key IS NULL AND m.new_id IN (SELECT new_id"
-            "  FROM ferry.migration_mappings WHERE entity = %(e)s"
-            "  GROUP BY new_id HAVING count(*) > 1)"
-        ),
+        ledger_checks.shared_unmerged(),
         params,
     )
     problems = []
@@ -172,18 +151,12 @@ def keys(target: psycopg.Connection, catalogue: Catalogue, entity: Entity) -> Ch
         problems.append(f"{missing_rows:,} mappings point at no target row")
     if shared_rows:
         problems.append(f"{shared_rows:,} mappings share their new id with another legacy id")
-    checked = target.execute(
-        "SELECT count(*) FROM ferry.migration_mappings WHERE entity = %(e)s", params
-    ).fetchone()[0]
+    checked = ledger_checks.mapping_count(target, entity.name)
     if entity.legacy_column:
         legacy = sql.Identifier(entity.legacy_column)
         unmapped, unmapped_ids = _ids(
             target,
-            sql.SQL(
-                "SELECT t.{legacy} FROM {table} t WHERE t.{legacy} IS NOT NULL AND NOT EXISTS"
-                " (SELECT 1 FROM ferry.migration_mappings m WHERE m.entity = ANY(%(sharing)s)"
-                " AND m.new_id = t.{key})"
-            ).format(table=table, legacy=legacy, key=sql.Identifier(entity.target_key)),
+            ledger_checks.unmapped_rows(table, legacy, sql.Identifier(entity.target_key)),
             params,
         )
         duplicated, duplicated_ids = _ids(

@@ -22,6 +22,7 @@ from ferry.engine.session import RunSession
 from ferry.engine.target import read_target_table
 from ferry.progress import Progress
 from ferry.state import control
+from ferry.state.ledger import mappings
 from ferry.state.schema import current_version
 from ferry.validate import checks
 from ferry.validate.checks import CheckOutcome
@@ -89,11 +90,7 @@ def _record(ctx: RunContext, name: str, result: EntityResult, started_at: dateti
                     for o in result.checks
                 ],
             )
-            cur.execute(
-                "UPDATE ferry.migration_control SET rows_processed = %s, rows_migrated = %s"
-                " WHERE run_id = %s AND entity = %s AND operation = 'validate' AND batch IS NULL",
-                (result.processed, result.verified, ctx.run_id, name),
-            )
+            control.record_validated(cur, ctx.run_id, name, result.processed, result.verified)
         control.finish_entity(
             target,
             ctx.run_id,
@@ -123,7 +120,7 @@ def run_validate(
     estimates of an entity without rows took more than 90 s per entity of 8K rows."""
     conn = session.target()
     if current_version(conn):
-        conn.execute("ANALYZE ferry.migration_mappings")
+        mappings.analyze(conn)
     return run_plan(
         session,
         "validate",

@@ -40,7 +40,7 @@ def _normalised(column: str) -> str:
 def _digest(key: str) -> str:
     """The md5 of a dedup key expression, which is what ferry stores and compares.
 
-    Dedup keys live in ferry.migration_mappings under a btree index, which refuses entries over
+    Dedup keys live in ferry's mappings table under a btree index, which refuses entries over
     2704 bytes: five normalised office fields of up to 734 characters reach ~2.9 kB in 4-byte
     UTF-8, and the offices entity stopped. A digest has a fixed length, is equal exactly when
     the keys are, and keeps addresses out of ferry's bookkeeping.

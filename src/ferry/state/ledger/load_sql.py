@@ -13,7 +13,7 @@ from psycopg import sql
 from ferry.catalog.spec import Entity, Parent
 from ferry.engine.target import TargetTable
 
-_MAPPINGS = sql.SQL("ferry.migration_mappings")
+MAPPINGS = sql.SQL("ferry.migration_mappings")
 
 
 class StageNames:
@@ -74,7 +74,7 @@ def owned_rows(stage: sql.Identifier, entity: Entity, *, own_id: bool = False) -
         " AND own.origin = 'ferry'{own} AND {range}"
     ).format(
         stage=stage,
-        mappings=_MAPPINGS,
+        mappings=MAPPINGS,
         entity=sql.Literal(entity.name),
         own=own,
         range=in_batch_range(sql.SQL("own.legacy_id"), stage),
@@ -88,7 +88,7 @@ def adopted_count(stage: sql.Identifier, entity: Entity) -> sql.Composed:
         " AND own.legacy_id = s._key AND {range} WHERE own.origin <> 'ferry'"
     ).format(
         stage=stage,
-        mappings=_MAPPINGS,
+        mappings=MAPPINGS,
         entity=sql.Literal(entity.name),
         range=in_batch_range(sql.SQL("own.legacy_id"), stage),
     )
@@ -105,7 +105,7 @@ def mark_existing(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
         " FROM {mappings} m WHERE m.entity = {entity} AND m.legacy_id = s._key AND {range}"
     ).format(
         stage=stage,
-        mappings=_MAPPINGS,
+        mappings=MAPPINGS,
         entity=entity,
         range=in_batch_range(sql.SQL("m.legacy_id"), stage),
     )
@@ -125,7 +125,7 @@ def mark_dedup(stage: sql.Identifier, entity: sql.Literal, fix: str) -> sql.Comp
         " UPDATE {stage} s SET _status = 'dedup', _new_id = c.canonical,"
         " _notes = s._notes || {fix}::text"
         " FROM canon c WHERE c._key = s._key AND c.canonical <> s._id"
-    ).format(stage=stage, mappings=_MAPPINGS, entity=entity, fix=sql.Literal(fix))
+    ).format(stage=stage, mappings=MAPPINGS, entity=entity, fix=sql.Literal(fix))
 
 
 def _mapped(
@@ -134,7 +134,7 @@ def _mapped(
     """The parent has a mapping, or (self-reference) is being inserted in this very batch."""
     mapped = sql.SQL(
         "EXISTS (SELECT 1 FROM {mappings} m WHERE m.entity = {parent} AND m.legacy_id = s.{col})"
-    ).format(mappings=_MAPPINGS, parent=sql.Literal(parent.entity), col=column)
+    ).format(mappings=MAPPINGS, parent=sql.Literal(parent.entity), col=column)
     if parent.entity != entity:
         return mapped
     return sql.SQL(
@@ -234,7 +234,7 @@ def expected_row(
                 "LEFT JOIN {mappings} {alias} ON {alias}.entity = {parent}"
                 " AND {alias}.legacy_id = s.{col}"
             ).format(
-                mappings=_MAPPINGS,
+                mappings=MAPPINGS,
                 alias=alias,
                 parent=sql.Literal(parent.entity),
                 col=names.parent(index),
@@ -281,7 +281,7 @@ def orphaned_duplicates(stage: sql.Identifier, entity: sql.Literal) -> sql.Compo
         "  AND c._id = s._new_id)"
         " AND NOT EXISTS (SELECT 1 FROM {mappings} m WHERE m.entity = {entity}"
         "  AND m.new_id = s._new_id)"
-    ).format(stage=stage, entity=entity, mappings=_MAPPINGS)
+    ).format(stage=stage, entity=entity, mappings=MAPPINGS)
 
 
 def count_statuses(stage: sql.Identifier) -> sql.Composed:
@@ -297,7 +297,7 @@ def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Com
     fmt = {
         "stage": stage,
         "entity": entity,
-        "mappings": _MAPPINGS,
+        "mappings": MAPPINGS,
         "q_range": in_batch_range(sql.SQL("q.legacy_id"), stage),
         "k_range": in_batch_range(sql.SQL("k.legacy_id"), stage),
     }
@@ -349,4 +349,4 @@ def refresh_mappings(stage: sql.Identifier, entity: Entity) -> sql.Composed:
         " FROM {owned} WHERE m.entity = own.entity AND m.legacy_id = own.legacy_id"
         " AND s._status = 'insert' AND (m.dedup_key IS DISTINCT FROM s._dedup"
         " OR m.notes IS DISTINCT FROM s._notes) AND s._key <> ALL(%(refused)s::bigint[])"
-    ).format(mappings=_MAPPINGS, owned=owned_rows(stage, entity, own_id=True))
+    ).format(mappings=MAPPINGS, owned=owned_rows(stage, entity, own_id=True))

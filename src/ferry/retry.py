@@ -1,6 +1,7 @@
-"""The quarantine workflow: what is held back and why, and retrying it after a fix.
+"""Acting on quarantine: a held row's source values, and retrying the entity after a fix.
 
-Quarantine entries carry legacy ids and reasons, never values. Values are read from the
+Quarantine entries (ferry.state.ledger.quarantine) carry legacy ids and reasons, never values.
+Values are read from the
 source only on explicit request (`show_values`), for a person deciding on a fix. A retry
 loads the entity's open entries again through the ordinary load, under a run of its own:
 rows that now pass (a code mapping was added, a parent arrived, a value was corrected) leave
@@ -9,9 +10,6 @@ holds after every batch.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 import psycopg
 
@@ -25,61 +23,8 @@ from ferry.engine.source import key_parts, select_batch, with_keys
 from ferry.engine.target import TargetTable, read_target_table
 from ferry.progress import Progress
 from ferry.state import control
+from ferry.state.ledger import quarantine as ledger_quarantine
 from ferry.sync.runner import reload_keys
-
-
-@dataclass(frozen=True)
-class ReasonCount:
-    entity: str
-    reason: str
-    rows: int
-    parents: int | None = None  # missing_parent reasons: the distinct parents behind them
-
-
-@dataclass(frozen=True)
-class Entry:
-    legacy_id: int
-    reason: str
-    message: str
-    first_seen: datetime
-    last_seen: datetime
-
-
-def counts_by_reason(conn: psycopg.Connection, entity: str | None = None) -> list[ReasonCount]:
-    """Open entries by entity and reason; for `missing_parent:*`, also how many distinct
-    parents they stem from (1,711 rows may be the cascade of 15 root causes)."""
-    rows = conn.execute(
-        "SELECT entity, reason, count(*), CASE WHEN reason LIKE 'missing\\_parent:%%' THEN"
-        " count(DISTINCT substring(message FROM '^parent \\S+ (\\d+) ')) END"
-        " FROM ferry.quarantine WHERE NOT resolved"
-        " AND (%(e)s::text IS NULL OR entity = %(e)s) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
-        {"e": entity},
-    ).fetchall()
-    return [ReasonCount(*row) for row in rows]
-
-
-def skips_by_rule(conn: psycopg.Connection, entity: str | None = None) -> list[ReasonCount]:
-    """Rows held back by a declared skip rule, counted by entity and rule (the `reason` is
-    the rule's name): not quarantine, but an operator asks "why not migrated" of both."""
-    rows = conn.execute(
-        "SELECT entity, rule, count(*) FROM ferry.skipped"
-        " WHERE (%(e)s::text IS NULL OR entity = %(e)s) GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
-        {"e": entity},
-    ).fetchall()
-    return [ReasonCount(*row) for row in rows]
-
-
-def entries(
-    conn: psycopg.Connection, entity: str, reason: str | None = None, limit: int = 100
-) -> list[Entry]:
-    rows = conn.execute(
-        "SELECT legacy_id, reason, message, first_seen, last_seen FROM ferry.quarantine"
-        " WHERE entity = %(e)s AND NOT resolved AND (%(r)s::text IS NULL OR reason = %(r)s)"
-        " ORDER BY legacy_id LIMIT %(n)s",
-        {"e": entity, "r": reason, "n": limit},
-    ).fetchall()
-    return [Entry(*row) for row in rows]
-
 
 # What a secret column's value (a credential) shows as wherever source values are printed.
 SECRET_PLACEHOLDER = "[secret: not shown]"
@@ -119,12 +64,8 @@ def retry_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityResu
             previous = control.last_checkpoint(target, name)
             checkpoint = previous.key if previous and previous.operation != "rollback" else None
             control.start_entity(target, ctx.run_id, name, ctx.operation, checkpoint, {})
-            keys = target.execute(
-                "SELECT legacy_id FROM ferry.quarantine WHERE entity = %s AND NOT resolved"
-                " ORDER BY 1",
-                (name,),
-            ).fetchall()
-            return [k[0] for k in keys], read_target_table(target, entity.target)
+            keys = ledger_quarantine.open_keys(target, name)
+            return keys, read_target_table(target, entity.target)
 
     keys, table = guarded(ctx, name, "starting the retry of", start)
     ctx.progress.entity_started(name, len(keys))

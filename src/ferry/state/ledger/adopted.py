@@ -2,11 +2,11 @@
 
 An earlier tool's mapping table (declared by the catalogue: `EarlierMappings`; the lab's
 scripts kept `public.migration_mappings`) holds random UUIDs. An entity that declares
-`preexisting` takes its mappings over
-(origin 'preexisting') when their row still exists in its target table: ferry then neither
-re-inserts those rows nor, on rollback, deletes them, and children resolve to those UUIDs.
-Where the earlier tool mapped several legacy ids onto one row (it deduplicated offices), the
-adopted mappings share that row like ferry's own deduplicated ones do.
+`preexisting` takes its mappings over (origin 'preexisting') when their row still exists in
+its target table: ferry then neither re-inserts those rows nor, on rollback, deletes them,
+and children resolve to those UUIDs. Where the earlier tool mapped several legacy ids onto one
+row (it deduplicated offices), the adopted mappings share that row like ferry's own
+deduplicated ones do.
 """
 
 from __future__ import annotations

@@ -1,0 +1,76 @@
+"""The ledger's side of a sync's key comparison: source keys against ferry's records.
+
+The source's keys are streamed into a temporary table of the target (`ferry.sync.outstanding`);
+these statements compare it with the mappings, quarantine entries, skip records and retained
+rows of the entity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg import sql
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """Which keys without a mapping stay held back instead of reloading: those whose cause
+    an unchanged source row keeps, outside the chunks (`width` keys each) whose source
+    changed. Skip records always qualify (a rule reads the row alone); open quarantine
+    entries only while `quarantine` (no parent gained rows since: a missing parent may have
+    arrived). Notifications hold back about 3M skipped rows at scale 1.0: the filter runs in
+    the target, so they are never fetched into ferry's memory (a sync peaked at 656 MB)."""
+
+    width: int
+    changed: list[int]
+    quarantine: bool
+
+
+def unmapped(keys: sql.Identifier, entity: str, held: HeldBack | None) -> sql.Composed:
+    """The keys of the table `keys` (column `key`) without a mapping of the entity, less those
+    `held` keeps held back, in order: the keys a sync (re)loads."""
+    name = sql.Literal(entity)
+    return sql.SQL(
+        "SELECT k.key FROM {keys} k WHERE NOT EXISTS (SELECT 1 FROM"
+        " ferry.migration_mappings m WHERE m.entity = {name} AND m.legacy_id = k.key)"
+        " AND {not_held} ORDER BY 1"
+    ).format(keys=keys, name=name, not_held=_not_held(entity, held))
+
+
+def recorded(keys: sql.Identifier, entity: str) -> sql.Composed:
+    """The entity's records (mapping, open quarantine entry, skip record) that are absent from
+    `keys` or retained: (legacy id, retained, present in `keys`), in order."""
+    name = sql.Literal(entity)
+    return sql.SQL(
+        "SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
+        "  AND r.legacy_id = recorded.legacy_id),"
+        " EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
+        " FROM (SELECT legacy_id FROM ferry.migration_mappings WHERE entity = {name}"
+        " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name}"
+        "  AND NOT resolved"
+        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}) recorded"
+        " WHERE NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
+        " OR EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
+        "  AND r.legacy_id = recorded.legacy_id)"
+        " ORDER BY 1"
+    ).format(keys=keys, name=name)
+
+
+def _not_held(entity: str, held: HeldBack | None) -> sql.Composable:
+    """The condition on `k.key` that the key is not kept held back by `held`."""
+    if held is None:
+        return sql.SQL("true")
+    name = sql.Literal(entity)
+    quarantined = sql.SQL(
+        " OR EXISTS (SELECT 1 FROM ferry.quarantine q WHERE q.entity = {name}"
+        " AND q.legacy_id = k.key AND NOT q.resolved)"
+    ).format(name=name)
+    return sql.SQL(
+        "(k.key / {width} = ANY({changed}::bigint[]) OR NOT (EXISTS (SELECT 1 FROM"
+        " ferry.skipped s WHERE s.entity = {name} AND s.legacy_id = k.key){quarantined}))"
+    ).format(
+        width=sql.Literal(held.width),
+        changed=sql.Literal(held.changed),
+        name=name,
+        quarantined=quarantined if held.quarantine else sql.SQL(""),
+    )
