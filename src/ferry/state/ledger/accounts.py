@@ -30,22 +30,20 @@ def accounts(conn: psycopg.Connection, entities: list[str] | None = None) -> dic
     """The terms of the named entities (every entity with a record when None); an entity
     without any record has none here (all its terms are 0)."""
     retained = conn.execute("SELECT to_regclass('ferry.retained') IS NOT NULL").fetchone()[0]
+    chosen = sql.SQL("entity = ANY(%(e)s)") if entities is not None else sql.SQL("true")
     query = sql.SQL(
-        "WITH chosen AS (SELECT %(e)s::text[] AS names),"
-        " mapped AS (SELECT m.entity, count(*) FILTER (WHERE NOT m.retained) AS migrated,"
-        "  count(*) FILTER (WHERE m.retained) AS retained"
-        "  FROM (SELECT entity, {retained} AS retained"
-        "   FROM ferry.migration_mappings m, chosen"
-        "   WHERE chosen.names IS NULL OR m.entity = ANY(chosen.names)) m GROUP BY 1),"
-        " held AS (SELECT entity, count(*) AS quarantined FROM ferry.quarantine, chosen"
-        "  WHERE NOT resolved AND (chosen.names IS NULL OR entity = ANY(chosen.names))"
-        "  GROUP BY 1),"
-        " skips AS (SELECT entity, count(*) AS skipped FROM ferry.skipped, chosen"
-        "  WHERE chosen.names IS NULL OR entity = ANY(chosen.names) GROUP BY 1)"
+        "WITH mapped AS (SELECT entity, count(*) FILTER (WHERE NOT retained) AS migrated,"
+        "  count(*) FILTER (WHERE retained) AS retained"
+        "  FROM (SELECT entity, {retained} AS retained FROM ferry.migration_mappings m"
+        "   WHERE {chosen}) m GROUP BY 1),"
+        " held AS (SELECT entity, count(*) AS quarantined FROM ferry.quarantine"
+        "  WHERE NOT resolved AND {chosen} GROUP BY 1),"
+        " skips AS (SELECT entity, count(*) AS skipped FROM ferry.skipped"
+        "  WHERE {chosen} GROUP BY 1)"
         " SELECT entity, coalesce(migrated, 0), coalesce(quarantined, 0),"
         " coalesce(skipped, 0), coalesce(retained, 0)"
         " FROM mapped FULL JOIN held USING (entity) FULL JOIN skips USING (entity)"
-    ).format(retained=_retained(retained))
+    ).format(retained=_retained(retained), chosen=chosen)
     rows = conn.execute(query, {"e": entities}).fetchall()
     return {name: Accounts(*terms) for name, *terms in rows}
 
