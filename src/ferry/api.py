@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -44,9 +43,6 @@ from ferry.state.schema import current_version, ensure_state_schema
 from ferry.state.status import EntityStatus, entity_statuses, source_counts
 from ferry.sync.runner import run_sync
 from ferry.validate.runner import run_validate
-
-if TYPE_CHECKING:
-    from ferry.brius import legacy
 
 
 @contextmanager
@@ -118,41 +114,6 @@ def check_catalogue(settings: Settings) -> CatalogueCheck:
         open_database(settings, "target", "planning the catalogue's target inserts") as target,
     ):
         return preflight.check_catalogue(catalogue, source, target)
-
-
-def legacy_create(settings: Settings) -> None:
-    """Install the lab's legacy schema (and the `synthetic` ground-truth schema) in the source."""
-    from ferry.brius import legacy
-
-    with open_database(settings, "source", "installing the legacy schema") as conn:
-        legacy.install_schema(conn)
-        conn.commit()
-
-
-def legacy_generate(settings: Settings, *, scale: float, seed: int) -> legacy.GenerationReport:
-    """Fill the legacy schema with deterministic synthetic data and its recorded ground truth."""
-    from ferry.brius import legacy
-
-    with open_database(settings, "source", "generating legacy data") as conn:
-        legacy.install_schema(conn)
-        report = legacy.generate(conn, scale=scale, seed=seed)
-        conn.commit()
-        return report
-
-
-def target_create(settings: Settings, *, with_history: bool) -> dict[str, int]:
-    """Install the target schema; with history, pre-fill what earlier tools had migrated."""
-    from ferry.brius import target
-
-    with open_database(settings, "target", "installing the target schema") as conn:
-        target.install_schema(conn)
-        conn.commit()
-        if not with_history:
-            return {}
-        with open_database(settings, "source", "reading legacy rows for the history") as source:
-            written = target.prefill_history(source, conn)
-        conn.commit()
-        return written
 
 
 def load(settings: Settings) -> Catalogue:

@@ -3,13 +3,15 @@
 A catalogue is a `Catalogue` object in any importable module, named by its import path
 (`package.module:NAME`), or by the short name an installed package offers through the
 `ferry.catalogues` entry point group (ferry's own `brius` is offered that way, see
-pyproject.toml). ferry imports nothing else: its engine knows no catalogue by name.
+pyproject.toml). ferry imports nothing else: its engine knows no catalogue by name. The
+commands a catalogue declares are found the same way, by the CLI alone (`import_path`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from importlib import import_module
 from importlib.metadata import entry_points
 
@@ -22,8 +24,9 @@ ENTRY_POINT_GROUP = "ferry.catalogues"
 def load_catalogue(spec: str, origin: str = "FERRY_CATALOGUE") -> Catalogue:
     """Import and check a catalogue; declarations are checked before anything connects.
     `origin` names where `spec` came from, for the sentence of a refusal."""
+    what = f"the catalogue {spec} in {origin}"
     if ":" in spec:
-        found = _by_import_path(spec, origin)
+        found = import_path(spec, what)
     else:
         offered = {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
         if spec not in offered:
@@ -32,7 +35,7 @@ def load_catalogue(spec: str, origin: str = "FERRY_CATALOGUE") -> Catalogue:
                 f"Unknown catalogue {spec!r} in {origin}; installed catalogues: {names}; "
                 "or name one by its import path, package.module:NAME."
             )
-        found = _imported(spec, origin, offered[spec].load)
+        found = _imported(what, offered[spec].load)
     if not isinstance(found, Catalogue):
         raise ConfigurationError(
             f"{spec} in {origin} is not a ferry Catalogue (build one with Catalogue.build)."
@@ -40,25 +43,25 @@ def load_catalogue(spec: str, origin: str = "FERRY_CATALOGUE") -> Catalogue:
     return found
 
 
-def _by_import_path(spec: str, origin: str) -> object:
-    """`package.module:NAME`, importable from the installed packages or the current
-    directory (as `python -m` would find it)."""
+def import_path(spec: str, what: str) -> object:
+    """The object `package.module:NAME` names, importable from the installed packages or the
+    current directory (as `python -m` would find it). `what` says what the object is for, in
+    the sentence of a refusal ("the catalogue x.y:C in FERRY_CATALOGUE"): a catalogue, or the
+    commands a catalogue declares."""
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
         raise ConfigurationError(
-            f"The catalogue {spec!r} in {origin} is not an import path: write package.module:NAME."
+            f"{_capitalised(what)} is not an import path: write package.module:NAME."
         )
     if os.getcwd() not in sys.path:
         sys.path.append(os.getcwd())
-    module = _imported(spec, origin, lambda: import_module(module_name))
+    module = _imported(what, lambda: import_module(module_name))
     if not hasattr(module, attribute):
-        raise ConfigurationError(
-            f"Module {module_name} has no {attribute} (the catalogue {spec} in {origin})."
-        )
+        raise ConfigurationError(f"Module {module_name} has no {attribute} ({what}).")
     return getattr(module, attribute)
 
 
-def _imported(spec: str, origin: str, load) -> object:
+def _imported(what: str, load: Callable[[], object]) -> object:
     """What `load` imports; an import that fails is one sentence naming the module's error
     (a catalogue's own declaration errors, ConfigurationError, pass through as they are)."""
     try:
@@ -66,6 +69,8 @@ def _imported(spec: str, origin: str, load) -> object:
     except ConfigurationError:
         raise
     except ImportError as exc:
-        raise ConfigurationError(
-            f"The catalogue {spec} in {origin} could not be imported: {exc}."
-        ) from None
+        raise ConfigurationError(f"{_capitalised(what)} could not be imported: {exc}.") from None
+
+
+def _capitalised(what: str) -> str:
+    return what[:1].upper() + what[1:]

@@ -1,5 +1,8 @@
 """Catalogues are checked as they load; plans put every dependency in an earlier phase."""
 
+import subprocess
+import sys
+
 import pytest
 
 from ferry.brius.catalogue import CATALOGUE
@@ -109,3 +112,23 @@ def test_two_legacy_key_columns_are_refused() -> None:
 def test_the_legacy_key_column_is_declared_not_guessed() -> None:
     """courses reads its key twice: as its course type's code and as its legacy id."""
     assert CATALOGUE.entities["courses"].legacy_column == "legacy_course_id"
+
+
+def test_commands_are_named_not_imported_by_the_engine() -> None:
+    """The lab declares its commands by import path; loading the catalogue and the engine's
+    API imports neither them nor typer (only the CLI does, when they are asked for)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; import ferry.api; from ferry.catalogues import load_catalogue;"
+            " print(load_catalogue('brius').commands,"
+            " sorted({'typer', 'ferry.brius.commands'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout == "ferry.brius.commands:COMMANDS []\n"
+    assert CATALOGUE.commands == "ferry.brius.commands:COMMANDS"
+    assert Catalogue.build("c", [entity("a")]).commands is None

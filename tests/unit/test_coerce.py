@@ -1,4 +1,5 @@
-"""Coercions are total (a value, a fix or a rejection; never an exception) and stable."""
+"""Coercions, ferry's shared ones and the lab's own, are total (a value, a fix or a rejection;
+never an exception) and stable."""
 
 import json
 import re
@@ -7,6 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ferry.brius import coercions
 from ferry.catalog import coerce
 from ferry.catalog.spec import CodeMap
 from ferry.engine.outcome import Fixed, Rejected
@@ -18,9 +20,9 @@ COERCIONS = [
     coerce.blank_is_null,
     coerce.email,
     coerce.name_or_unknown,
-    coerce.fraction_rate,
+    coercions.fraction_rate,
     coerce.json_document,
-    coerce.country,
+    coercions.country,
     amount,
     context,
 ]
@@ -43,7 +45,7 @@ def test_coercions_are_idempotent_on_their_own_output(text) -> None:
         coerce.email,
         coerce.name_or_unknown,
         coerce.json_document,
-        coerce.country,
+        coercions.country,
         amount,
     ):
         first = function(text)
@@ -62,14 +64,14 @@ def test_email_output_always_passes_the_target_check(text) -> None:
 
 @given(st.decimals(allow_nan=True, allow_infinity=True))
 def test_rates_end_below_one_or_are_rejected(value: Decimal) -> None:
-    result = coerce.fraction_rate(str(value))
+    result = coercions.fraction_rate(str(value))
     if not isinstance(result, Rejected):
         assert 0 <= value_of(result) < 1
 
 
 def test_examples() -> None:
-    assert coerce.fraction_rate("10.25") == Fixed(Decimal("0.1025"), "tax_rate_percent")
-    assert coerce.fraction_rate("0.07") == Decimal("0.07")
+    assert coercions.fraction_rate("10.25") == Fixed(Decimal("0.1025"), "tax_rate_percent")
+    assert coercions.fraction_rate("0.07") == Decimal("0.07")
     assert coerce.email("jo@gmial.com") == "jo@gmial.com"
     assert coerce.email("o'brien@x") == Fixed(None, "invalid_email_nulled")
     assert coerce.name_or_unknown("  ") == Fixed("Unknown", "blank_name_unknown")
@@ -93,11 +95,11 @@ def test_json_with_nul_is_kept_storable() -> None:
         assert coerce.json_document(once.value) == once.value
 
 
-@given(st.one_of(st.none(), st.text(), st.sampled_from(sorted(coerce.USA_SPELLINGS))))
+@given(st.one_of(st.none(), st.text(), st.sampled_from(sorted(coercions.USA_SPELLINGS))))
 def test_country_is_total_idempotent_and_only_rewrites_the_united_states(text) -> None:
-    result = coerce.country(text)
+    result = coercions.country(text)
     value = value_of(result)
-    assert coerce.country(value) == value
+    assert coercions.country(value) == value
     if isinstance(result, Fixed):
         assert value == "USA" and result.fix == "country_normalised"
     else:
@@ -106,10 +108,10 @@ def test_country_is_total_idempotent_and_only_rewrites_the_united_states(text) -
 
 def test_country_examples() -> None:
     for spelling in ("usa", " us ", "United States", "U.S.A.", "united states of america"):
-        assert coerce.country(spelling) == Fixed("USA", "country_normalised")
-    assert coerce.country("USA") == "USA"
-    assert coerce.country("Japan") == "Japan"
-    assert coerce.country("USSR") == "USSR"
+        assert coercions.country(spelling) == Fixed("USA", "country_normalised")
+    assert coercions.country("USA") == "USA"
+    assert coercions.country("Japan") == "Japan"
+    assert coercions.country("USSR") == "USSR"
 
 
 extensions = st.one_of(st.none(), st.text(max_size=5), st.sampled_from([".stl", ".STL", ".jpg"]))
@@ -119,9 +121,9 @@ extensions = st.one_of(st.none(), st.text(max_size=5), st.sampled_from([".stl", 
 def test_file_name_keeps_one_extension(name, extension, repeats) -> None:
     if name is not None and extension:
         name += extension * repeats
-    result = coerce.file_name(name, extension)
+    result = coercions.file_name(name, extension)
     value = value_of(result)
-    assert coerce.file_name(value, extension) == value  # idempotent
+    assert coercions.file_name(value, extension) == value  # idempotent
     if isinstance(result, Fixed):
         assert result.fix == "double_extension_stripped"
         assert name.lower().endswith(extension.lower() * 2)
@@ -133,11 +135,11 @@ def test_file_name_keeps_one_extension(name, extension, repeats) -> None:
 
 def test_file_name_examples() -> None:
     stripped = Fixed("scan_l.stl", "double_extension_stripped")
-    assert coerce.file_name("scan_l.stl.stl", ".stl") == stripped
-    assert coerce.file_name("scan_l.stl.STL", ".STL") == stripped
-    assert coerce.file_name("scan_l.stl", ".stl") == "scan_l.stl"
-    assert coerce.file_name("photo.jpg", "") == "photo.jpg"
-    assert coerce.file_name(None, ".stl") is None
+    assert coercions.file_name("scan_l.stl.stl", ".stl") == stripped
+    assert coercions.file_name("scan_l.stl.STL", ".STL") == stripped
+    assert coercions.file_name("scan_l.stl", ".stl") == "scan_l.stl"
+    assert coercions.file_name("photo.jpg", "") == "photo.jpg"
+    assert coercions.file_name(None, ".stl") is None
 
 
 # PostgreSQL's `~` on the target's CHECK: `$` is the end of the text, never before a newline.

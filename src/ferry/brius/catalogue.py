@@ -174,4 +174,7 @@ OUT_OF_SCOPE = (
     ),
 )
 
-CATALOGUE = Catalogue.build("brius", ENTITIES, WORKFLOWS, OUT_OF_SCOPE)
+# `ferry legacy ...` and `ferry target ...`, which build the lab's two databases.
+COMMANDS = "ferry.brius.commands:COMMANDS"
+
+CATALOGUE = Catalogue.build("brius", ENTITIES, WORKFLOWS, OUT_OF_SCOPE, commands=COMMANDS)

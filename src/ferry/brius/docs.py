@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ferry.brius import catalogue
+from ferry.brius import catalogue, coercions
 from ferry.catalog import coerce
 from ferry.catalog.spec import CodeMap, Column, Entity
 from ferry.plan.planner import make_plan
@@ -24,9 +24,9 @@ OUTCOMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     coerce.blank_is_null.__qualname__: (("empty_string_null",), ()),
     coerce.email.__qualname__: (("empty_string_null", "email_trimmed", "invalid_email_nulled"), ()),
     coerce.name_or_unknown.__qualname__: (("blank_name_unknown",), ()),
-    coerce.fraction_rate.__qualname__: (("tax_rate_percent",), ("invalid_tax_rate",)),
+    coercions.fraction_rate.__qualname__: (("tax_rate_percent",), ("invalid_tax_rate",)),
     coerce.json_document.__qualname__: (("empty_string_null", "invalid_json_kept_raw"), ()),
-    coerce.country.__qualname__: (("country_normalised",), ()),
+    coercions.country.__qualname__: (("country_normalised",), ()),
     "money.<locals>.exact_amount": ((), ("invalid_amount",)),
     "_status_from_account": ((), ()),
     "_require_role_type": ((), ("unclassified_role_type",)),

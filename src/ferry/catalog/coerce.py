@@ -1,4 +1,7 @@
-"""Small, pure, total coercions of source text.
+"""Small, pure, total coercions of source text, for any catalogue.
+
+Coercions that only make sense for one database live with its catalogue (the lab's in
+`ferry.brius.coercions`).
 
 Each takes the text COPY delivered (or None) and returns a value, a `Fixed` value (the fix's name
 is recorded with the row's mapping) or a `Rejected` reason (the row goes to quarantine). None of
@@ -63,23 +66,6 @@ def decimal_or_reject(label: str):
         return value
 
     return coerce
-
-
-_rate = decimal_or_reject("tax_rate")
-
-
-def fraction_rate(text: str | None) -> Decimal | Fixed | Rejected | None:
-    """A rate as a fraction below 1; a percentage (e.g. 10.25) is divided by 100."""
-    value = _rate(text)
-    if not isinstance(value, Decimal):
-        return value
-    if value < 0:
-        return Rejected("invalid_tax_rate", "tax_rate is negative")
-    if value < 1:
-        return value
-    if value < 100:
-        return Fixed(value / 100, "tax_rate_percent")
-    return Rejected("invalid_tax_rate", "tax_rate is 100 or more")
 
 
 def money(column: str, precision: int = 12, scale: int = 2) -> Coercion:
@@ -247,34 +233,3 @@ def _parses(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return True
-
-
-# Spellings of the United States found in dispatch_office.country (compared trimmed of spaces,
-# case-insensitively); other countries are kept as written.
-USA_SPELLINGS = frozenset({"usa", "us", "united states", "u.s.a.", "united states of america"})
-
-
-def country(text: str | None) -> str | Fixed | None:
-    """A country as written, except that spellings of the United States become 'USA'."""
-    if text is None or text == "USA":
-        return text
-    if text.strip(" ").lower() in USA_SPELLINGS:
-        return Fixed("USA", "country_normalised")
-    return text
-
-
-def file_name(name: str | None, extension: str | None) -> str | Fixed | None:
-    """A file name without a repeated extension: `x.stl.stl` -> `x.stl` (case-insensitive).
-
-    Upload retries of the legacy app appended the extension again; the name keeps one copy.
-    Two inputs, so it is applied by a row transform rather than as a column coercion.
-    """
-    if name is None or not extension:
-        return name
-    size, twice = len(extension), (extension * 2).lower()
-    stripped = name
-    while len(stripped) >= 2 * size and stripped[-2 * size :].lower() == twice:
-        stripped = stripped[:-size]
-    if stripped == name:
-        return name
-    return Fixed(stripped, "double_extension_stripped")

@@ -21,6 +21,10 @@ class Catalogue:
     workflows: dict[str, Workflow] = field(default_factory=dict)
     # Source tables no entity reads, by table name: the reason each is left out.
     out_of_scope: dict[str, str] = field(default_factory=dict)
+    # The catalogue's own commands, as an import path `package.module:NAME` naming a
+    # `dict[str, typer.Typer]` (command name: group). Only the CLI imports it, and only when
+    # they are asked for: the engine never needs typer, nor a catalogue's commands.
+    commands: str | None = None
 
     @classmethod
     def build(
@@ -29,6 +33,7 @@ class Catalogue:
         entities: Iterable[Entity],
         workflows: Iterable[Workflow] = (),
         out_of_scope: Iterable[OutOfScope] = (),
+        commands: str | None = None,
     ) -> Catalogue:
         by_name: dict[str, Entity] = {}
         for entity in entities:
@@ -54,7 +59,7 @@ class Catalogue:
                     f"Catalogue {name} declares table {item.table} out of scope twice."
                 )
             excluded[item.table] = item.reason
-        catalogue = cls(name, by_name, flows, excluded)
+        catalogue = cls(name, by_name, flows, excluded, commands)
         catalogue._check_references()
         catalogue._check_keys()
         catalogue._check_cycles()

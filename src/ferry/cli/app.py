@@ -15,8 +15,9 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from ferry import __version__, api
-from ferry.cli import coverage, embedded, logs, migration, quarantine, report, sync, worlds
-from ferry.cli.boundary import HELP_OPTIONS, WholeHelpGroup, run, usage_sentence
+from ferry.cli import coverage, embedded, logs, migration, quarantine, report, sync
+from ferry.cli.boundary import HELP_OPTIONS, run, usage_sentence
+from ferry.cli.catalogue_commands import CatalogueGroup
 from ferry.cli.console import err_console, out_console
 from ferry.cli.context import state
 from ferry.cli.debug import debug_report
@@ -35,12 +36,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=False,
-    cls=WholeHelpGroup,
+    cls=CatalogueGroup,  # the configured catalogue's own commands join ferry's
     context_settings=HELP_OPTIONS,
 )
 app.add_typer(embedded.app, name="embedded")
-app.add_typer(worlds.legacy_app, name="legacy")
-app.add_typer(worlds.target_app, name="target")
 migration.register(app)
 sync.register(app)
 quarantine.register(app)
@@ -84,7 +83,8 @@ def main_options(
         str | None,
         typer.Option(
             metavar="NAME|MODULE:NAME",
-            help="The catalogue: an installed one's name, or an import path (default: brius).",
+            help="The catalogue: an installed one's name, or an import path (default: brius);"
+            " the commands it declares join ferry's.",
         ),
     ] = None,
     env_file: Annotated[

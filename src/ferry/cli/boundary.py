@@ -25,15 +25,21 @@ class WholeHelpGroup(TyperGroup):
     """A command group whose listing shows each command's first paragraph, wrapped."""
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.write_commands(ctx, formatter, "Commands", self.list_commands(ctx))
+
+    def write_commands(
+        self, ctx: click.Context, formatter: click.HelpFormatter, title: str, names: list[str]
+    ) -> None:
+        """One section of the listing: the visible commands among `names`, if any."""
         rows = []
-        for name in self.list_commands(ctx):
+        for name in names:
             command = self.get_command(ctx, name)
             if command is None or command.hidden:
                 continue
             text = command.short_help or (command.help or "").split("\n\n")[0]
             rows.append((name, " ".join(text.split())))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(title):
                 formatter.write_dl(rows)
 
 

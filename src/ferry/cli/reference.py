@@ -7,6 +7,8 @@ fails when anything lacks help text (`missing_help`) or when the committed page 
 
 Nothing here depends on the terminal: usage lines are joined from their pieces instead of being
 wrapped by click's formatter, and commands keep their declaration order (the order of `--help`).
+Nor on where it is generated: the commands a catalogue declares are those of the default
+catalogue, whatever FERRY_CATALOGUE says there.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from pathlib import Path
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from ferry.cli.catalogue_commands import CatalogueGroup, choose
+from ferry.settings import Settings
+
+DEFAULT_CATALOGUE = Settings.model_fields["catalogue"].default
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "cli.md"
 REGENERATE = "python -m ferry.cli.reference --write"
 NOTICE = (
@@ -43,15 +49,17 @@ class Node:
 
 def walk(root: Command, name: str = "ferry") -> Iterator[Node]:
     """Every visible command and group under `root` (itself first), in `--help` order."""
-    yield from _walk(root, root.context_class(root, info_name=name))
+    ctx = root.context_class(root, info_name=name)
+    choose(ctx, catalogue=DEFAULT_CATALOGUE)
+    yield from _walk(root, ctx)
 
 
 def _walk(command: Command, ctx: typer.Context) -> Iterator[Node]:
     yield Node(ctx.command_path, command, ctx)
     if isinstance(command, TyperGroup):
         for name in command.list_commands(ctx):
-            sub = command.commands[name]
-            if not sub.hidden:
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
                 yield from _walk(sub, sub.context_class(sub, parent=ctx, info_name=name))
 
 
@@ -85,10 +93,26 @@ def render(root: Command, name: str = "ferry") -> str:
         "[README](../README.md).",
         "",
         "Commands: " + ", ".join(f"[`{n.path}`](#{_anchor(n.path)})" for n in nodes[1:]) + ".",
+        *_catalogue_commands(nodes[0]),
     ]
     for node in nodes:
         lines += ["", *_section(node)]
     return "\n".join(lines) + "\n"
+
+
+def _catalogue_commands(root: Node) -> list[str]:
+    """Which of the root's commands are the default catalogue's, not ferry's, if any."""
+    if not isinstance(root.command, CatalogueGroup):
+        return []
+    attached = root.command.attached(root.ctx)
+    if not attached.commands:
+        return []
+    names = " and ".join(f"`{root.path} {name}`" for name in attached.commands)
+    return [
+        "",
+        f"The commands of the default catalogue, {attached.catalogue}, are {names}; another "
+        "catalogue (`--catalogue`, FERRY_CATALOGUE) brings its own, or none.",
+    ]
 
 
 def _section(node: Node) -> list[str]:
@@ -99,7 +123,7 @@ def _section(node: Node) -> list[str]:
         lines += [_escape(paragraph), ""]
     lines.append(f"Usage: `{usage}`")
     if isinstance(command, TyperGroup) and ctx.parent is not None:  # the root's: page index
-        names = [n for n in command.list_commands(ctx) if not command.commands[n].hidden]
+        names = [n for n in command.list_commands(ctx) if not command.get_command(ctx, n).hidden]
         links = [f"[`{n}`](#{_anchor(f'{node.path} {n}')})" for n in names]
         lines += ["", "Commands: " + ", ".join(links) + "."]
     visible = [p for p in command.params if not getattr(p, "hidden", False)]

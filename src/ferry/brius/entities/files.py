@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ferry.brius import coercions
 from ferry.brius.entities.metadata import fold_into_metadata
 from ferry.catalog import coerce
 from ferry.catalog.spec import Column, Entity, Parent, Source
@@ -25,7 +26,7 @@ _fold_parameters = fold_into_metadata("_parameters")
 
 def _file_row(row: dict[str, Any]) -> dict[str, Any]:
     """The name loses a repeated extension; the parameters document joins the metadata."""
-    row["filename"] = coerce.file_name(row["filename"], row["_ext"])
+    row["filename"] = coercions.file_name(row["filename"], row["_ext"])
     return _fold_parameters(row)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ferry.brius import codes, earlier_tools
+from ferry.brius import codes, coercions, earlier_tools
 from ferry.catalog import coerce
 from ferry.catalog.spec import Column, Entity, Parent, SkipRule, Source
 
@@ -65,9 +65,9 @@ OFFICES = Entity(
         Column("city", "o.city"),
         Column("state", "o.state"),
         Column("zip_code", "o.zip"),
-        Column("country", "o.country", coerce=coerce.country),
+        Column("country", "o.country", coerce=coercions.country),
         Column("phone", "o.phone"),
-        Column("tax_rate", "o.tax_rate", coerce=coerce.fraction_rate),
+        Column("tax_rate", "o.tax_rate", coerce=coercions.fraction_rate),
         Column("square_customer_id", "o.sq_customer_id"),
         Column("is_active", "o.valid"),
         Column("email_notifications", "o.emails"),

@@ -1,7 +1,9 @@
-"""`ferry legacy ...` and `ferry target ...`: build the lab's two databases.
+"""The lab catalogue's own commands: `ferry legacy create|generate|mutate` and
+`ferry target create` build its two databases (`ferry.brius.worlds`).
 
-The legacy world is a synthetic copy of the lab's Django database with recorded ground truth;
-the target world is its Supabase schema. Tests, demos and benchmarks are built on them.
+They are the lab's, not ferry's: the catalogue declares them (`commands=` in
+`ferry.brius.catalogue`), and the CLI attaches them only while brius is the configured
+catalogue. Like ferry's own commands they only parse, call, and render.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ferry import api
-from ferry.brius import legacy
+from ferry.brius import worlds
 from ferry.cli.boundary import WholeHelpGroup
 from ferry.cli.console import out_console
 from ferry.cli.context import state
@@ -28,7 +29,7 @@ target_app = typer.Typer(
 @legacy_app.command("create")
 def legacy_create() -> None:
     """Install the legacy auth_* and dispatch_* tables in the source database (idempotent)."""
-    api.legacy_create(state.settings())
+    worlds.legacy_create(state.settings())
     out_console.print("legacy schema installed")
 
 
@@ -45,7 +46,7 @@ def legacy_generate(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same rows.")] = 1,
 ) -> None:
     """Fill the legacy database with synthetic data and record its pathologies' ground truth."""
-    report = api.legacy_generate(state.settings(), scale=scale, seed=seed)
+    report = worlds.legacy_generate(state.settings(), scale=scale, seed=seed)
     table = FitTable(
         Col("table"), Col("rows", number=True), title=f"legacy data, scale {scale}, seed {seed}"
     )
@@ -76,7 +77,7 @@ def legacy_mutate(
 ) -> None:
     """Play one period (a quarter) of the lab's life on the legacy data: new, edited and
     deleted rows, late parents; record them in schema synthetic for differential sync."""
-    report = _mutate(seed=seed, scale=scale)
+    report = worlds.legacy_mutate(state.settings(), seed=seed, scale=scale)
     table = FitTable(
         Col("table"),
         *(Col(kind, number=True) for kind in ("inserted", "updated", "deleted")),
@@ -94,15 +95,6 @@ def legacy_mutate(
     )
 
 
-def _mutate(*, seed: int, scale: float | None) -> legacy.MutationReport:
-    """Open the source as every legacy command does (ferry.api.legacy_* would be its home)."""
-    with api.open_database(state.settings(), "source", "mutating legacy data") as conn:
-        legacy.install_schema(conn)
-        report = legacy.mutate(conn, seed=seed, scale=scale)
-        conn.commit()
-        return report
-
-
 @target_app.command("create")
 def target_create(
     with_history: Annotated[
@@ -114,7 +106,11 @@ def target_create(
     ] = False,
 ) -> None:
     """Install the target schema in the target database (idempotent)."""
-    written = api.target_create(state.settings(), with_history=with_history)
+    written = worlds.target_create(state.settings(), with_history=with_history)
     out_console.print("target schema installed")
     for name, rows in written.items():
         out_console.print(f"history: {name:12} {rows:,} rows")
+
+
+# What the catalogue declares (`Catalogue.commands`): the CLI's command name of each group.
+COMMANDS: dict[str, typer.Typer] = {"legacy": legacy_app, "target": target_app}
