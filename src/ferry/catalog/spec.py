@@ -146,6 +146,13 @@ class Source:
         """The key's ordinal (see `key_ordinal`), SQL over the source row."""
         return key_ordinal(self.key)
 
+    @property
+    def sort_key(self) -> str:
+        """What batches range over and are ordered by: the same order as the ordinal, but an
+        integer key stays uncast so that the source's index on it serves (with the cast, every
+        batch of the notifications sorted the whole table: 14 s became 55 s at scale 0.03)."""
+        return f"({self.key})" if isinstance(self.key, str) else self.ordinal
+
 
 @dataclass(frozen=True)
 class EarlierMappings:

@@ -100,12 +100,12 @@ def select_batch(
     ]
     query = sql.SQL("SELECT {} {}").format(sql.SQL(", ").join(items), from_where(entity, skip=True))
     if after is not None:
-        query += sql.SQL(" AND {} > {}").format(sql.SQL(source.ordinal), sql.Literal(after))
+        query += sql.SQL(" AND {} > {}").format(sql.SQL(source.sort_key), sql.Literal(after))
     if last is not None:
-        query += sql.SQL(" AND {} <= {}").format(sql.SQL(source.ordinal), sql.Literal(last))
+        query += sql.SQL(" AND {} <= {}").format(sql.SQL(source.sort_key), sql.Literal(last))
     if condition is not None:
         query += sql.SQL(" AND ({})").format(condition)
-    query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.ordinal))
+    query += sql.SQL(" ORDER BY {}").format(sql.SQL(source.sort_key))
     if limit is not None:
         query += sql.SQL(" LIMIT {}").format(sql.Literal(limit))
     return query
@@ -119,9 +119,9 @@ def key_parts(entity: Entity) -> tuple[str, ...]:
 
 
 def with_keys(entity: Entity, keys: list[int]) -> sql.Composed:
-    """The condition: the entity's key is one of `keys`."""
+    """The condition: the entity's key is one of `keys` (on the uncast key, by its index)."""
     return sql.SQL("{} = ANY({}::bigint[])").format(
-        sql.SQL(entity.source.ordinal), sql.Literal(keys)
+        sql.SQL(entity.source.sort_key), sql.Literal(keys)
     )
 
 
@@ -151,8 +151,10 @@ def changed_since(entity: Entity, moment: datetime) -> sql.Composed:
 
 def keys_query(entity: Entity) -> sql.Composed:
     """Every key the entity reads, in order (for locating rows without an outcome)."""
-    return sql.SQL("SELECT {key} {rest} ORDER BY 1").format(
-        key=sql.SQL(entity.source.ordinal), rest=from_where(entity)
+    return sql.SQL("SELECT {key} {rest} ORDER BY {order}").format(
+        key=sql.SQL(entity.source.ordinal),
+        rest=from_where(entity),
+        order=sql.SQL(entity.source.sort_key),
     )
 
 
@@ -162,7 +164,7 @@ def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
         "SELECT percentile_disc(%s::float8[]) WITHIN GROUP (ORDER BY {key}) {rest}"
     ).format(key=sql.SQL(entity.source.ordinal), rest=from_where(entity))
     if after is not None:
-        query += sql.SQL(" AND {} > {}").format(sql.SQL(entity.source.ordinal), sql.Literal(after))
+        query += sql.SQL(" AND {} > {}").format(sql.SQL(entity.source.sort_key), sql.Literal(after))
     return query
 
 
