@@ -36,7 +36,7 @@ demo: install
 
 ## test: lint, format check, and the whole test suite against a real PostgreSQL.
 test: install lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(VENV)/bin/ruff check .

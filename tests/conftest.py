@@ -191,13 +191,20 @@ def legacy_template_crash(server_url: str) -> Iterator[str]:
     drop_database(server_url, name)
 
 
-# The longest modules first: `--dist loadfile` hands whole files to whichever worker is free,
-# so a long file handed out last would run alone at the end of the suite.
+# Scheduling (`make test` runs `--dist loadfile --no-loadscope-reorder`): a module's tests stay
+# on one worker, which builds its module fixtures once, and modules are handed out in the order
+# below, the longest first, so that no long module starts last and runs alone at the end
+# (xdist's default reorder, by number of tests, had sent the five-test period module last).
+# The periods are two modules (test_sync_periods*.py) so that they spread over both workers.
 LONGEST_FIRST = (
     "tests/e2e/test_sync_periods.py",
+    "tests/e2e/test_sync_periods_more.py",
     "tests/e2e/test_crash_anywhere.py",
     "tests/e2e/test_sync_lab.py",
     "tests/e2e/test_bulk_kills.py",
+    "tests/e2e/test_ctrl_c.py",
+    "tests/e2e/test_secrets.py",
+    "tests/e2e/test_cutover.py",
 )
 
 

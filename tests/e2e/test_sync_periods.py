@@ -6,133 +6,18 @@ A row of the new application's that depends on a leaving row holds back only tha
 
 from __future__ import annotations
 
-import json
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from ferry.brius.catalogue import CATALOGUE
-from ferry.engine.source import keys_query
-from tests.cli.runner import run_ferry
-from tests.conftest import create_database, drop_database
-from tests.e2e.helpers import fingerprint
+from tests.e2e.periods import check_period, migrated, periods
 
-TABLES = sorted({e.target.rpartition(".")[2] for e in CATALOGUE.entities.values()})
+__all__ = ["migrated"]  # the module fixture the periods share
 
 
-def ferry_ok(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    result = run_ferry(*args, cwd=cwd, env=env, timeout=400)
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def migrate_templates(
-    server_url: str, legacy: str, target_template: str, cwd: Path
-) -> tuple[str, str]:
-    """Template databases of one world migrated from the `legacy` template: (source, target)."""
-    tag = uuid.uuid4().hex[:8]
-    names = (f"ferry_tpl_period_src_{tag}", f"ferry_tpl_period_dst_{tag}")
-    source = create_database(server_url, names[0], legacy)
-    target = create_database(server_url, names[1], target_template)
-    ferry_ok(
-        "migrate", "all", cwd=cwd, env={"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target}
-    )
-    return names
-
-
-@pytest.fixture(scope="module")
-def migrated(
-    server_url: str,
-    legacy_template: str,
-    legacy_template_catalogue: str,
-    target_template: str,
-    tmp_path_factory,
-) -> Iterator[dict[str, tuple[str, str]]]:
-    """Migrated worlds at the tests' scale ('small') and the catalogue's ('catalogue')."""
-    cwd = tmp_path_factory.mktemp("migrated")
-    worlds = {
-        "small": migrate_templates(server_url, legacy_template, target_template, cwd),
-        "catalogue": migrate_templates(server_url, legacy_template_catalogue, target_template, cwd),
-    }
-    yield worlds
-    for names in worlds.values():
-        for name in names:
-            drop_database(server_url, name)
-
-
-def clone(migrated: dict[str, tuple[str, str]], scale: str, database_factory) -> dict[str, str]:
-    """The source and two targets of a migrated world: one to mirror, one to keep deleted rows."""
-    source, target = migrated[scale]
-    return {
-        "source": database_factory(source),
-        "mirror": database_factory(target),
-        "keep": database_factory(target),
-    }
-
-
-# Each period of the lab's life, once: seed 2 at the catalogue's scale (0.05), the others at the
-# tests' scale (0.02), which keeps the file inside the suite's time. FERRY_TEST_PERIODS=catalogue
-# runs all five at the catalogue's scale (about five minutes more).
-PERIODS = (
-    [(seed, "catalogue") for seed in range(1, 6)]
-    if os.environ.get("FERRY_TEST_PERIODS") == "catalogue"
-    else [(1, "small"), (2, "catalogue"), (3, "small"), (4, "small"), (5, "small")]
-)
-
-
-def entity_counts(output: str) -> list[dict]:
-    """What `sync --json` says of each entity, seconds left out."""
-    entities = json.loads(output)["entities"]
-    return [{k: v for k, v in e.items() if k != "seconds"} for e in entities]
-
-
-def mapped_but_gone(source_url: str, target_url: str) -> set[tuple[str, int]]:
-    """(entity, legacy id) of every mapping whose source row is gone, counted afresh."""
-    found = set()
-    with psycopg.connect(source_url) as source, psycopg.connect(target_url) as target:
-        for name, entity in CATALOGUE.entities.items():
-            present = {r[0] for r in source.execute(keys_query(entity)).fetchall()}
-            mapped = target.execute(
-                "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s", (name,)
-            ).fetchall()
-            found |= {(name, r[0]) for r in mapped if r[0] not in present}
-    return found
-
-
-@pytest.mark.parametrize(("seed", "scale"), PERIODS)
+@pytest.mark.parametrize(("seed", "scale"), periods([2], small=False) + periods([1]))
 def test_a_period_synced_equals_a_fresh_migration_and_kept_deleted_rows_are_retained(
     seed: int, scale: str, tmp_path: Path, migrated, database_factory, target_template: str
 ) -> None:
-    """One period, two choices, one fresh migration of the changed source to compare with.
-    Mirroring: the dry run predicts the sync, validate final passes, the target equals the
-    fresh migration, a second sync changes nothing. Keeping deleted rows: every mapping whose
-    source row is gone is retained, and only those; validation counts them; a mirroring sync
-    afterwards ends at the fresh migration too."""
-    world = clone(migrated, scale, database_factory)
-    mirror = {"FERRY_SOURCE_URL": world["source"], "FERRY_TARGET_URL": world["mirror"]}
-    keep = {"FERRY_SOURCE_URL": world["source"], "FERRY_TARGET_URL": world["keep"]}
-    ferry_ok("legacy", "mutate", "--seed", str(seed), cwd=tmp_path, env=mirror)
-    fresh = {**mirror, "FERRY_TARGET_URL": database_factory(target_template)}
-    ferry_ok("migrate", "all", cwd=tmp_path, env=fresh)
-    expected = fingerprint(fresh["FERRY_TARGET_URL"], TABLES, open_reasons_only=True)
-
-    predicted = entity_counts(ferry_ok("sync", "--dry-run", "--json", cwd=tmp_path, env=mirror))
-    done = entity_counts(ferry_ok("sync", "--json", cwd=tmp_path, env=mirror))
-    assert predicted == done and any(e["processed"] or e["gone"] for e in done)
-    ferry_ok("validate", "final", cwd=tmp_path, env=mirror)
-    assert fingerprint(world["mirror"], TABLES, open_reasons_only=True) == expected
-    ferry_ok("sync", cwd=tmp_path, env=mirror)
-    assert fingerprint(world["mirror"], TABLES, open_reasons_only=True) == expected
-
-    ferry_ok("sync", "--keep-deleted", cwd=tmp_path, env=keep)
-    with psycopg.connect(world["keep"]) as conn:
-        retained = set(conn.execute("SELECT entity, legacy_id FROM ferry.retained").fetchall())
-    assert retained and retained == mapped_but_gone(world["source"], world["keep"])
-    validated = json.loads(ferry_ok("validate", "final", "--json", cwd=tmp_path, env=keep))
-    assert sum(e["retained"] for e in validated["entities"]) == len(retained)
-    ferry_ok("sync", cwd=tmp_path, env=keep)
-    assert fingerprint(world["keep"], TABLES, open_reasons_only=True) == expected
+    """Seed 2 at the catalogue's scale, seed 1 at the tests' (see periods.check_period)."""
+    check_period(seed, scale, tmp_path, migrated, database_factory, target_template)

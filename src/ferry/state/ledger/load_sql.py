@@ -64,33 +64,33 @@ def in_batch_range(column: sql.Composable, stage: sql.Identifier) -> sql.Compose
     ).format(column=column, stage=stage)
 
 
+def _with_mappings(stage: sql.Identifier, entity: Entity) -> sql.Composed:
+    """Stage rows `s` joined with their mapping `own`, read within the batch's key range."""
+    return sql.SQL(
+        "{stage} s JOIN {mappings} own ON own.entity = {entity} AND own.legacy_id = s._key"
+        " AND {range}"
+    ).format(
+        stage=stage,
+        mappings=MAPPINGS,
+        entity=sql.Literal(entity.name),
+        range=in_batch_range(sql.SQL("own.legacy_id"), stage),
+    )
+
+
 def owned_rows(stage: sql.Identifier, entity: Entity, *, own_id: bool = False) -> sql.Composed:
     """Stage rows `s` joined with their mapping `own` written by ferry (not adopted from an
     earlier tool); with `own_id`, only where the mapping's new id is the row's own (not merged
     onto another row)."""
     own = sql.SQL(" AND own.new_id = s._id") if own_id else sql.SQL("")
-    return sql.SQL(
-        "{stage} s JOIN {mappings} own ON own.entity = {entity} AND own.legacy_id = s._key"
-        " AND own.origin = 'ferry'{own} AND {range}"
-    ).format(
-        stage=stage,
-        mappings=MAPPINGS,
-        entity=sql.Literal(entity.name),
-        own=own,
-        range=in_batch_range(sql.SQL("own.legacy_id"), stage),
+    return sql.SQL("{joined} AND own.origin = 'ferry'{own}").format(
+        joined=_with_mappings(stage, entity), own=own
     )
 
 
 def adopted_count(stage: sql.Identifier, entity: Entity) -> sql.Composed:
     """How many stage rows map to rows adopted from earlier tools (not ferry's to compare)."""
-    return sql.SQL(
-        "SELECT count(*) FROM {stage} s JOIN {mappings} own ON own.entity = {entity}"
-        " AND own.legacy_id = s._key AND {range} WHERE own.origin <> 'ferry'"
-    ).format(
-        stage=stage,
-        mappings=MAPPINGS,
-        entity=sql.Literal(entity.name),
-        range=in_batch_range(sql.SQL("own.legacy_id"), stage),
+    return sql.SQL("SELECT count(*) FROM {joined} WHERE own.origin <> 'ferry'").format(
+        joined=_with_mappings(stage, entity)
     )
 
 
