@@ -78,7 +78,7 @@ class ChangeApplier:
         failing = cur.execute(
             sql.SQL("SELECT _key FROM {} WHERE _status <> 'insert'").format(self.stage)
         ).fetchall()
-        leaving = mappings.mapped(cur, self.entity.name, [r[0] for r in failing])
+        leaving = sorted(mappings.new_ids(cur, self.entity.name, [r[0] for r in failing]))
         release = self.graph.release(cur, self.entity.name, leaving)
         if release.kept:
             cur.execute(

@@ -6,7 +6,7 @@ concerned (never values) and one sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import psycopg
 from psycopg import sql
@@ -55,12 +55,7 @@ def accounting(reader: SourceReader, target: psycopg.Connection, entity: Entity)
     the command that mends it."""
     source_rows, _ = reader.count(entity)
     terms = accounts(target, [entity.name]).get(entity.name, Accounts())
-    migrated, quarantined, skipped, retained = (
-        terms.migrated,
-        terms.quarantined,
-        terms.skipped,
-        terms.retained,
-    )
+    migrated, quarantined, skipped, retained = astuple(terms)
     accounted = terms.accounted
     numbers = {
         "source": source_rows,

@@ -8,22 +8,14 @@ import psycopg
 from psycopg import sql
 
 
-def mapped(conn: psycopg.Connection | psycopg.Cursor, entity: str, keys: list[int]) -> list[int]:
-    """Those of `keys` that have a mapping of `entity`, in order."""
-    rows = conn.execute(
-        "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %s"
-        " AND legacy_id = ANY(%s) ORDER BY 1",
-        (entity, keys),
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
 def analyze(conn: psycopg.Connection) -> None:
     """Fresh statistics of the mappings, for plans that join them with whole entities."""
     conn.execute("ANALYZE ferry.migration_mappings")
 
 
-def new_ids(cur: psycopg.Cursor, entity: str, keys: list[int]) -> dict[int, UUID]:
+def new_ids(
+    cur: psycopg.Connection | psycopg.Cursor, entity: str, keys: list[int]
+) -> dict[int, UUID]:
     """The new ids of those of `keys` that have a mapping of `entity`."""
     rows = cur.execute(
         "SELECT legacy_id, new_id FROM ferry.migration_mappings"
