@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -16,6 +16,7 @@ import pytest
 from psycopg import sql
 
 from ferry.db.urls import with_database
+from tests.shared_templates import RUN_VARIABLE, drop_run_templates, shared_template
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -75,9 +76,41 @@ def drop_database(server_url: str, name: str) -> None:
         )
 
 
+# Every DROP DATABASE forces a checkpoint (PostgreSQL 15 waits for one), which flushes every
+# buffer the other worker has dirtied meanwhile: dropped one at a time after each test, some
+# 400 databases cost minutes of the suite in checkpoints, several seconds each under load.
+# A test's databases are retired instead and dropped together, RETIRE_AT a time (after the
+# first, the checkpoints find little to write) and when the process ends; the cap bounds the
+# disk the retired databases hold.
+RETIRE_AT = 40
+_retired: list[tuple[str, str]] = []
+
+
+def retire_database(server_url: str, name: str) -> None:
+    """Drop database `name` with the next burst of retired databases (see RETIRE_AT)."""
+    _retired.append((server_url, name))
+    if len(_retired) >= RETIRE_AT:
+        drop_retired()
+
+
+def drop_retired() -> None:
+    while _retired:
+        drop_database(*_retired.pop())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish() -> None:
+    """The process's retired databases go after its fixtures are torn down (an embedded
+    server has stopped by then, and its databases with it)."""
+    try:
+        drop_retired()
+    except psycopg.OperationalError:
+        _retired.clear()
+
+
 @pytest.fixture
 def database_factory(server_url: str) -> Iterator:
-    """Makes fresh databases (optionally from a template); drops them after the test."""
+    """Makes fresh databases (optionally from a template); retires them after the test."""
     made: list[str] = []
 
     def make(template: str | None = None) -> str:
@@ -87,7 +120,7 @@ def database_factory(server_url: str) -> Iterator:
 
     yield make
     for name in made:
-        drop_database(server_url, name)
+        retire_database(server_url, name)
 
 
 @pytest.fixture
@@ -106,7 +139,7 @@ def state_database(server_url: str) -> Iterator[str]:
     with psycopg.connect(url) as conn:
         ensure_state_schema(conn)
     yield url
-    drop_database(server_url, name)
+    retire_database(server_url, name)
 
 
 TEST_SCALE = 0.02
@@ -114,32 +147,93 @@ TEST_SEED = 1
 
 
 @pytest.fixture(scope="session")
-def legacy_template(server_url: str) -> Iterator[str]:
-    """Name of a template database holding legacy data at TEST_SCALE (built once a session)."""
-    from ferry.brius import legacy
+def shared(server_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """`shared(key, build)`: the name of this run's template `key`, built once for all the
+    run's workers (see tests/shared_templates.py)."""
+    root = tmp_path_factory.getbasetemp()
+    locks = root.parent if "PYTEST_XDIST_WORKER" in os.environ else root
 
-    name = f"ferry_tpl_legacy_{uuid.uuid4().hex[:8]}"
-    url = create_database(server_url, name)
-    with psycopg.connect(url) as conn:
-        legacy.install_schema(conn)
-        legacy.generate(conn, scale=TEST_SCALE, seed=TEST_SEED)
-        conn.commit()
-    yield name
-    drop_database(server_url, name)
+    def template(key: str, build) -> str:
+        return shared_template(server_url, key, locks, build)
+
+    return template
+
+
+def generated_legacy(server_url: str, scale: float):
+    """A build of a legacy database at `scale`, TEST_SEED."""
+
+    def build(name: str) -> None:
+        from ferry.brius import legacy
+
+        with psycopg.connect(create_database(server_url, name)) as conn:
+            legacy.install_schema(conn)
+            legacy.generate(conn, scale=scale, seed=TEST_SEED)
+            conn.commit()
+
+    return build
 
 
 @pytest.fixture(scope="session")
-def target_template(server_url: str) -> Iterator[str]:
-    """Name of a template database with the lab's target schema installed."""
-    from ferry.brius import target
+def legacy_template(server_url: str, shared) -> str:
+    """Name of a template database holding legacy data at TEST_SCALE (built once a run)."""
+    return shared(f"legacy_{TEST_SCALE:g}", generated_legacy(server_url, TEST_SCALE))
 
-    name = f"ferry_tpl_target_{uuid.uuid4().hex[:8]}"
-    url = create_database(server_url, name)
-    with psycopg.connect(url) as conn:
-        target.install_schema(conn)
-        conn.commit()
-    yield name
-    drop_database(server_url, name)
+
+@pytest.fixture(scope="session")
+def target_template(server_url: str, shared) -> str:
+    """Name of a template database with the lab's target schema installed."""
+
+    def build(name: str) -> None:
+        from ferry.brius import target
+
+        with psycopg.connect(create_database(server_url, name)) as conn:
+            target.install_schema(conn)
+            conn.commit()
+
+    return shared("target", build)
+
+
+def migrated_target(server_url: str, legacy: str, target: str, cwd: Path) -> Callable[[str], None]:
+    """A build of a target migrated by `ferry migrate all` (default settings) from a copy of
+    the `legacy` template: a process reading the template itself would stop other workers
+    from cloning it."""
+
+    def build(name: str) -> None:
+        from tests.cli.runner import run_ferry
+
+        source_name = f"{name}_source"
+        env = {
+            "FERRY_SOURCE_URL": create_database(server_url, source_name, legacy),
+            "FERRY_TARGET_URL": create_database(server_url, name, target),
+        }
+        try:
+            result = run_ferry("migrate", "all", cwd=cwd, env=env, timeout=600)
+            assert result.exit_code == 0, result.output
+        finally:
+            retire_database(server_url, source_name)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def migrated_template(
+    server_url: str, shared, legacy_template: str, target_template: str, tmp_path_factory
+) -> str:
+    """A target template after `ferry migrate all` of `legacy_template` (built once a run)."""
+    cwd = tmp_path_factory.mktemp("migrated")
+    return shared(
+        f"migrated_{TEST_SCALE:g}",
+        migrated_target(server_url, legacy_template, target_template, cwd),
+    )
+
+
+@pytest.fixture
+def migrated_world(database_factory, legacy_template: str, migrated_template: str) -> dict:
+    """Fresh copies of the legacy database and of its migrated target."""
+    return {
+        "FERRY_SOURCE_URL": database_factory(legacy_template),
+        "FERRY_TARGET_URL": database_factory(migrated_template),
+    }
 
 
 @pytest.fixture
@@ -155,40 +249,34 @@ CATALOGUE_SCALE = 0.05
 
 
 @pytest.fixture(scope="session")
-def legacy_template_catalogue(server_url: str) -> Iterator[str]:
+def legacy_template_catalogue(server_url: str, shared) -> str:
     """Name of a template database with legacy data at CATALOGUE_SCALE, TEST_SEED: the scale
-    the catalogue's ground-truth tests run at (built once a session, cloned per test)."""
-    from ferry.brius import legacy
+    the catalogue's ground-truth tests run at (built once a run, cloned per test)."""
+    return shared(f"legacy_{CATALOGUE_SCALE:g}", generated_legacy(server_url, CATALOGUE_SCALE))
 
-    name = f"ferry_tpl_catalogue_{uuid.uuid4().hex[:8]}"
-    url = create_database(server_url, name)
-    with psycopg.connect(url) as conn:
-        legacy.install_schema(conn)
-        legacy.generate(conn, scale=CATALOGUE_SCALE, seed=TEST_SEED)
-        conn.commit()
-    yield name
-    drop_database(server_url, name)
+
+@pytest.fixture(scope="session")
+def migrated_template_catalogue(
+    server_url: str, shared, legacy_template_catalogue: str, target_template: str, tmp_path_factory
+) -> str:
+    """A target template after `ferry migrate all` of `legacy_template_catalogue`."""
+    cwd = tmp_path_factory.mktemp("migrated_catalogue")
+    return shared(
+        f"migrated_{CATALOGUE_SCALE:g}",
+        migrated_target(server_url, legacy_template_catalogue, target_template, cwd),
+    )
 
 
 CRASH_SCALE = 0.03
 
 
 @pytest.fixture(scope="session")
-def legacy_template_crash(server_url: str) -> Iterator[str]:
+def legacy_template_crash(server_url: str, shared) -> str:
     """Name of a template database with legacy data at CRASH_SCALE, TEST_SEED: enough batches
-    of `migrate all` for twenty kills to land between many commits (built once a session).
+    of `migrate all` for twenty kills to land between many commits (built once a run).
     test_crash_anywhere reads it directly as its source: ferry writes nothing in a source, and
     cloning it for every target would cost a checkpoint per database dropped."""
-    from ferry.brius import legacy
-
-    name = f"ferry_tpl_crash_{uuid.uuid4().hex[:8]}"
-    url = create_database(server_url, name)
-    with psycopg.connect(url) as conn:
-        legacy.install_schema(conn)
-        legacy.generate(conn, scale=CRASH_SCALE, seed=TEST_SEED)
-        conn.commit()
-    yield name
-    drop_database(server_url, name)
+    return shared(f"legacy_{CRASH_SCALE:g}", generated_legacy(server_url, CRASH_SCALE))
 
 
 # Scheduling (`make test` runs `--dist loadfile --no-loadscope-reorder`): a module's tests stay
@@ -211,3 +299,19 @@ LONGEST_FIRST = (
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {path: position for position, path in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONGEST_FIRST)))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process tags the run before its workers start (they inherit it)."""
+    if not hasattr(config, "workerinput"):
+        os.environ[RUN_VARIABLE] = uuid.uuid4().hex[:8]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controlling process drops the run's shared templates once every worker is done
+    (an embedded server is gone by then, with its templates)."""
+    if hasattr(config, "workerinput"):
+        return
+    url = os.environ.get("FERRY_TEST_URL") or LOCAL_SERVER_URL
+    if _answers(url):
+        drop_run_templates(url)

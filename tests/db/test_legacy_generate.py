@@ -13,7 +13,7 @@ from psycopg import sql
 from ferry.brius.legacy import generate, install_schema
 from ferry.brius.legacy.ground_truth import ENTITIES
 from ferry.brius.legacy.schema import LEGACY_TABLES
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, retire_database
 
 SEED = 20251117
 GROUND_TRUTH = ("pathology", "expected_outcome", "expected_fix", "expected_total")
@@ -41,7 +41,7 @@ def small(server_url: str) -> Iterator[str]:
             generate(conn, scale=0.01, seed=SEED)
         yield url
     finally:
-        drop_database(server_url, name)
+        retire_database(server_url, name)
 
 
 def _checksums(url: str) -> dict[str, str]:

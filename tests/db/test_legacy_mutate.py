@@ -26,7 +26,7 @@ from ferry.brius.legacy.removals import REMOVALS
 from ferry.brius.legacy.schema import LEGACY_TABLES
 from ferry.errors import StateError, UsageError
 from tests.cli.runner import run_ferry
-from tests.conftest import TEST_SCALE, create_database, drop_database
+from tests.conftest import TEST_SCALE, create_database, retire_database
 
 SEED = 7
 TRUTH = ("pathology", "expected_outcome", "expected_fix", "expected_total")
@@ -43,7 +43,7 @@ def mutated(server_url: str, legacy_template: str) -> Iterator[str]:
             mutate(conn, seed=SEED)
         yield url
     finally:
-        drop_database(server_url, name)
+        retire_database(server_url, name)
 
 
 def _checksums(url: str) -> dict[str, str]:

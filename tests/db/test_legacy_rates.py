@@ -18,7 +18,7 @@ from psycopg import sql
 from ferry.brius.legacy import generate, install_schema
 from ferry.brius.legacy.foreign_keys import FOREIGN_KEYS, ForeignKey
 from ferry.brius.legacy.volumes import RATES
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, retire_database
 
 CANDIDATE = (
     "(EXISTS (SELECT 1 FROM dispatch_usersetting s WHERE s.user_id = u.id)"
@@ -249,7 +249,7 @@ def tenth(server_url: str) -> Iterator[str]:
             generate(conn, scale=0.1, seed=424242)
         yield url
     finally:
-        drop_database(server_url, name)
+        retire_database(server_url, name)
 
 
 def _assert_near(knob: str, measured: int, population: int) -> None:

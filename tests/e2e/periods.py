@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -16,7 +15,6 @@ import pytest
 from ferry.brius.catalogue import CATALOGUE
 from ferry.engine.source import keys_query
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, drop_database
 from tests.e2e.helpers import fingerprint
 
 TABLES = sorted({e.target.rpartition(".")[2] for e in CATALOGUE.entities.values()})
@@ -28,40 +26,21 @@ def ferry_ok(*args: str, cwd: Path, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def migrate_templates(
-    server_url: str, legacy: str, target_template: str, cwd: Path
-) -> tuple[str, str]:
-    """Template databases of one world migrated from the `legacy` template: (source, target)."""
-    tag = uuid.uuid4().hex[:8]
-    names = (f"ferry_tpl_period_src_{tag}", f"ferry_tpl_period_dst_{tag}")
-    source = create_database(server_url, names[0], legacy)
-    target = create_database(server_url, names[1], target_template)
-    ferry_ok(
-        "migrate", "all", cwd=cwd, env={"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target}
-    )
-    return names
-
-
 @pytest.fixture(scope="module")
-def migrated(
-    server_url: str, target_template: str, tmp_path_factory, request: pytest.FixtureRequest
-) -> Iterator[Callable[[str], tuple[str, str]]]:
-    """Migrated worlds at the tests' scale ('small') and the catalogue's ('catalogue'), each
-    migrated when a period first asks for it (a worker may run periods of one scale only)."""
-    cwd = tmp_path_factory.mktemp("migrated")
-    legacy = {"small": "legacy_template", "catalogue": "legacy_template_catalogue"}
-    worlds: dict[str, tuple[str, str]] = {}
+def migrated(request: pytest.FixtureRequest) -> Callable[[str], tuple[str, str]]:
+    """The (legacy, migrated target) templates at the tests' scale ('small') and the
+    catalogue's ('catalogue'), each asked for when a period first needs it (a worker may run
+    periods of one scale only)."""
+    templates = {
+        "small": ("legacy_template", "migrated_template"),
+        "catalogue": ("legacy_template_catalogue", "migrated_template_catalogue"),
+    }
 
     def world(scale: str) -> tuple[str, str]:
-        if scale not in worlds:
-            template = request.getfixturevalue(legacy[scale])
-            worlds[scale] = migrate_templates(server_url, template, target_template, cwd)
-        return worlds[scale]
+        legacy, target = templates[scale]
+        return request.getfixturevalue(legacy), request.getfixturevalue(target)
 
-    yield world
-    for names in worlds.values():
-        for name in names:
-            drop_database(server_url, name)
+    return world
 
 
 def clone(

@@ -25,7 +25,7 @@ from ferry.brius.catalogue import CATALOGUE
 from ferry.db.urls import with_database
 from ferry.engine.bulk import VALIDATION_LOCK, schema_problems
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, retire_database
 from tests.e2e.helpers import (
     assert_accounting_holds,
     fingerprint,
@@ -167,7 +167,7 @@ def lives(
         yield lives, clean, killed, cwd
     finally:
         for name in names:
-            drop_database(server_url, name)
+            retire_database(server_url, name)
 
 
 def test_each_kill_landed_in_the_state_it_aimed_at(lives) -> None:

@@ -22,7 +22,7 @@ from psycopg import sql
 from ferry.brius import docs
 from ferry.brius.catalogue import CATALOGUE
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, retire_database
 from tests.e2e.helpers import status_json
 
 GROUPS: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -35,19 +35,17 @@ Outcome = tuple[str, str | None]
 
 @pytest.fixture(scope="module")
 def migrated(
-    server_url: str, legacy_template_catalogue: str, target_template: str, tmp_path_factory
+    server_url: str, legacy_template_catalogue: str, migrated_template_catalogue: str
 ) -> Iterator[dict[str, str]]:
-    """Copies of the 0.05 legacy database and of an empty target, after `ferry migrate all`."""
+    """Copies of the 0.05 legacy database and of its target after `ferry migrate all`."""
     names = [f"ferry_truth_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("src", "tgt")]
     env = {
         "FERRY_SOURCE_URL": create_database(server_url, names[0], legacy_template_catalogue),
-        "FERRY_TARGET_URL": create_database(server_url, names[1], target_template),
+        "FERRY_TARGET_URL": create_database(server_url, names[1], migrated_template_catalogue),
     }
-    result = run_ferry("migrate", "all", cwd=tmp_path_factory.mktemp("truth"), env=env, timeout=600)
-    assert result.exit_code == 0, result.output
     yield env
     for name in names:
-        drop_database(server_url, name)
+        retire_database(server_url, name)
 
 
 def normalised(reason: str) -> str:

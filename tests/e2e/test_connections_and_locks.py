@@ -37,7 +37,7 @@ from ferry.db.embedded import EmbeddedServer
 from ferry.errors import ExitCode
 from ferry.state.lock import RUN_LOCK_KEY
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import TEST_SCALE, TEST_SEED, create_database, drop_database
+from tests.conftest import TEST_SCALE, TEST_SEED, create_database, retire_database
 from tests.e2e.helpers import (
     assert_accounting_holds,
     batches_reached,
@@ -130,7 +130,7 @@ def clean_run(
         yield fingerprint(env["FERRY_TARGET_URL"], CORE)
     finally:
         for name in names:
-            drop_database(server_url, name)
+            retire_database(server_url, name)
 
 
 def test_dropped_connections_are_retried_and_change_nothing(

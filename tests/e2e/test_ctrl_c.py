@@ -29,11 +29,21 @@ SETTINGS = {"FERRY_BATCH_SIZE": "500", "FERRY_WORKERS": "2"}
 
 
 @pytest.fixture
-def twins(database_factory, legacy_template_catalogue: str, target_template: str) -> tuple:
+def twins(
+    database_factory,
+    legacy_template_catalogue: str,
+    target_template: str,
+    migrated_template_catalogue: str,
+) -> tuple:
+    """A world to interrupt, and its twin: a copy of the same world after an uninterrupted
+    `ferry migrate all` with the default settings."""
     source = database_factory(legacy_template_catalogue)
     return (
         {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": database_factory(target_template)},
-        {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": database_factory(target_template)},
+        {
+            "FERRY_SOURCE_URL": source,
+            "FERRY_TARGET_URL": database_factory(migrated_template_catalogue),
+        },
     )
 
 
@@ -61,8 +71,6 @@ def test_ctrl_c_stops_within_seconds_and_a_plain_rerun_completes(
 
     resumed = run_ferry("migrate", "all", cwd=tmp_path, env=interrupted, timeout=300)
     assert resumed.exit_code == 0, resumed.output
-    uninterrupted = run_ferry("migrate", "all", cwd=tmp_path, env=clean, timeout=300)
-    assert uninterrupted.exit_code == 0, uninterrupted.output
 
     tables = target_tables()
     assert fingerprint(interrupted["FERRY_TARGET_URL"], tables) == fingerprint(

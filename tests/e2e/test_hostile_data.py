@@ -27,7 +27,7 @@ from ferry.brius.catalogue import CATALOGUE
 from ferry.catalog.spec import Entity
 from ferry.engine.source import keys_query
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, retire_database
 from tests.e2e.helpers import status_json
 
 # --- the values -------------------------------------------------------------------------------
@@ -639,7 +639,7 @@ def hostile(
     validate = run_ferry("validate", "final", "--json", cwd=cwd, env=env, timeout=300)
     yield HostileRun(env, planted, migrate, validate, cwd)
     for name in names:
-        drop_database(server_url, name)
+        retire_database(server_url, name)
 
 
 def entities_reading(table: str) -> list[Entity]:

@@ -126,7 +126,7 @@ def world(
             assert result.exit_code == 0, result.output
         yield found
     finally:
-        for name in names:
+        for name in names:  # now: the roles go next, and a role may not outlive its objects
             drop_database(server_url, name)
         drop_roles(server_url, owner, reader)
 

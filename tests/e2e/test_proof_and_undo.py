@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import json
 import signal
-import uuid
 from functools import partial
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from ferry.brius import target as brius_target
 from ferry.errors import ExitCode
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database
 from tests.e2e.helpers import (
     batches_reached,
     committed_batches,
@@ -58,27 +55,17 @@ def failed_checks(document) -> dict[tuple[str, str], list[int]]:
     }
 
 
-@pytest.fixture(scope="module")
-def migrated(server_url: str, legacy_template: str, target_template: str, tmp_path_factory):
-    """A legacy copy and a target migrated from it, kept as templates for each test."""
-    suffix = uuid.uuid4().hex[:8]
-    source = create_database(server_url, f"ferry_proof_src_{suffix}", legacy_template)
-    target = create_database(server_url, f"ferry_proof_tgt_{suffix}", target_template)
-    env = {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": target}
-    result = run_ferry("migrate", "all", cwd=tmp_path_factory.mktemp("run"), env=env)
-    assert result.exit_code == 0, result.output
-    yield env
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        for url in env.values():
-            name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+@pytest.fixture
+def migrated(legacy_template: str, migrated_template: str) -> dict[str, str]:
+    """The names of the legacy template and of its migrated target (templates: never opened,
+    only copied)."""
+    return {"FERRY_SOURCE_URL": legacy_template, "FERRY_TARGET_URL": migrated_template}
 
 
 @pytest.fixture
-def copy_of(database_factory, migrated):
+def copy_of(migrated_world: dict[str, str]) -> dict[str, str]:
     """A fresh copy of the migrated pair, safe to tamper with."""
-    names = {k: psycopg.conninfo.conninfo_to_dict(v)["dbname"] for k, v in migrated.items()}
-    return {key: database_factory(name) for key, name in names.items()}
+    return migrated_world
 
 
 def test_validate_final_verifies_every_migrated_row(tmp_path: Path, copy_of) -> None:
@@ -198,10 +185,7 @@ def test_rollback_of_orders_is_refused_while_tasks_exist_then_cascades(
 def test_killed_rollback_resumes_to_the_same_state(
     tmp_path: Path, copy_of, database_factory, migrated
 ) -> None:
-    clean = {
-        key: database_factory(psycopg.conninfo.conninfo_to_dict(url)["dbname"])
-        for key, url in migrated.items()
-    }
+    clean = {key: database_factory(name) for key, name in migrated.items()}
     assert run_ferry("rollback", "all", cwd=tmp_path, env=clean).exit_code == 0
     small = ["--batch-size", "25"]
     target = copy_of["FERRY_TARGET_URL"]

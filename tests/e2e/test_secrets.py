@@ -27,7 +27,7 @@ from ferry.db.urls import is_url
 from ferry.errors import ExitCode
 from ferry.retry import SECRET_PLACEHOLDER, source_values
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import create_database, drop_database
+from tests.conftest import create_database, retire_database
 
 MARKER = "MARKERzq7"  # planted in patient data; searched for case-insensitively
 OFFICE_MARKER = "OFFICEzq7"  # planted in office names, which offices deduplicate on
@@ -224,7 +224,7 @@ def evidence(
         yield evidence
     finally:
         for name in names:
-            drop_database(server_url, name)
+            retire_database(server_url, name)
 
 
 def leaks(text: str, evidence: Evidence) -> list[str]:
