@@ -11,7 +11,7 @@ import pytest
 from ferry.errors import ExitCode, TargetError
 from ferry.runlog import log_path, logs_directory, read_events
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, retire_database
+from tests.conftest import create_database, drop_database
 from tests.db import toy
 
 
@@ -92,7 +92,7 @@ def test_a_database_created_again_under_the_same_name_starts_a_fresh_log(
     with psycopg.connect(target) as conn:
         old = logs_directory(state_directory, conn)
     name = psycopg.conninfo.conninfo_to_dict(target)["dbname"]
-    retire_database(server_url, name)
+    drop_database(server_url, name)  # now: its name is taken again at once
     create_database(server_url, name)
     with psycopg.connect(target) as conn:  # a fresh target schema, no ferry state
         conn.execute(toy.TARGET_DDL)
