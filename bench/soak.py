@@ -32,7 +32,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the tests' kill 
 import machine
 from run import DEFAULT_SERVER, RESULTS
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 from tests.e2e.helpers import fingerprint, status_json
 from tests.e2e.kill_loop import Command, KillReport, committed_batches, kill_loop
 from tests.e2e.twin_checks import (

@@ -6,17 +6,16 @@ The server is, in order: the one named by FERRY_TEST_URL, the local server on
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
-from ferry.db.urls import with_database
+from tests.databases import create_database, drop_retired, retire_database
 from tests.shared_templates import RUN_VARIABLE, drop_run_templates, shared_template
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -60,56 +59,12 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.stop()
 
 
-def create_database(server_url: str, name: str, template: str | None = None) -> str:
-    """Create database `name` (optionally cloned from `template`) and return its URL."""
-    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if template:
-        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(statement)
-    return with_database(server_url, name)
-
-
-def drop_database(server_url: str, name: str) -> None:
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-
-
-# Every DROP DATABASE forces a checkpoint and waits for it, which flushes every buffer the
-# other worker has dirtied meanwhile: dropped one at a time after each test, some 400
-# databases cost minutes of the suite in checkpoints, several seconds each under load. A
-# test's databases are retired instead and dropped together, RETIRE_AT at a time and when the
-# process ends, on DROPPERS connections at once: drops waiting together share one checkpoint.
-# The cap bounds the disk the retired databases hold.
-RETIRE_AT = 60
-DROPPERS = 10
-_retired: list[tuple[str, str]] = []
-
-
-def retire_database(server_url: str, name: str) -> None:
-    """Drop database `name` with the next burst of retired databases (see RETIRE_AT)."""
-    _retired.append((server_url, name))
-    if len(_retired) >= RETIRE_AT:
-        drop_retired()
-
-
-def drop_retired() -> None:
-    burst = list(_retired)
-    _retired.clear()
-    with ThreadPoolExecutor(DROPPERS) as droppers:
-        list(droppers.map(lambda retired: drop_database(*retired), burst))
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish() -> None:
     """The process's retired databases go after its fixtures are torn down (an embedded
     server has stopped by then, and its databases with it)."""
-    try:
+    with contextlib.suppress(psycopg.OperationalError):  # the embedded server is gone
         drop_retired()
-    except psycopg.OperationalError:
-        _retired.clear()
 
 
 @pytest.fixture
@@ -157,13 +112,13 @@ def shared(server_url: str, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.getbasetemp()
     locks = root.parent if "PYTEST_XDIST_WORKER" in os.environ else root
 
-    def template(key: str, build) -> str:
+    def template(key: str, build: Callable[[str], None]) -> str:
         return shared_template(server_url, key, locks, build)
 
     return template
 
 
-def generated_legacy(server_url: str, scale: float):
+def generated_legacy(server_url: str, scale: float) -> Callable[[str], None]:
     """A build of a legacy database at `scale`, TEST_SEED."""
 
     def build(name: str) -> None:
@@ -197,10 +152,12 @@ def target_template(server_url: str, shared) -> str:
     return shared("target", build)
 
 
-def migrated_target(server_url: str, legacy: str, target: str, cwd: Path) -> Callable[[str], None]:
-    """A build of a target migrated by `ferry migrate all` (default settings) from a copy of
-    the `legacy` template: a process reading the template itself would stop other workers
-    from cloning it."""
+def migrated(
+    shared, server_url: str, scale: float, legacy: str, target: str, tmp_path_factory
+) -> str:
+    """This run's template of a target after `ferry migrate all` (default settings) of a copy
+    of the `legacy` template at `scale`: a process reading the template itself would stop
+    other workers from cloning it."""
 
     def build(name: str) -> None:
         from tests.cli.runner import run_ferry
@@ -211,12 +168,13 @@ def migrated_target(server_url: str, legacy: str, target: str, cwd: Path) -> Cal
             "FERRY_TARGET_URL": create_database(server_url, name, target),
         }
         try:
+            cwd = tmp_path_factory.mktemp("migrated")
             result = run_ferry("migrate", "all", cwd=cwd, env=env, timeout=600)
             assert result.exit_code == 0, result.output
         finally:
             retire_database(server_url, source_name)
 
-    return build
+    return shared(f"migrated_{scale:g}", build)
 
 
 @pytest.fixture(scope="session")
@@ -224,20 +182,28 @@ def migrated_template(
     server_url: str, shared, legacy_template: str, target_template: str, tmp_path_factory
 ) -> str:
     """A target template after `ferry migrate all` of `legacy_template` (built once a run)."""
-    cwd = tmp_path_factory.mktemp("migrated")
-    return shared(
-        f"migrated_{TEST_SCALE:g}",
-        migrated_target(server_url, legacy_template, target_template, cwd),
+    return migrated(
+        shared, server_url, TEST_SCALE, legacy_template, target_template, tmp_path_factory
     )
 
 
 @pytest.fixture
-def migrated_world(database_factory, legacy_template: str, migrated_template: str) -> dict:
+def migrated_copies(database_factory, legacy_template: str, migrated_template: str):
+    """`migrated_copies()`: fresh copies of the legacy database and of its migrated target."""
+
+    def copies() -> dict[str, str]:
+        return {
+            "FERRY_SOURCE_URL": database_factory(legacy_template),
+            "FERRY_TARGET_URL": database_factory(migrated_template),
+        }
+
+    return copies
+
+
+@pytest.fixture
+def migrated_world(migrated_copies) -> dict[str, str]:
     """Fresh copies of the legacy database and of its migrated target."""
-    return {
-        "FERRY_SOURCE_URL": database_factory(legacy_template),
-        "FERRY_TARGET_URL": database_factory(migrated_template),
-    }
+    return migrated_copies()
 
 
 @pytest.fixture
@@ -264,10 +230,13 @@ def migrated_template_catalogue(
     server_url: str, shared, legacy_template_catalogue: str, target_template: str, tmp_path_factory
 ) -> str:
     """A target template after `ferry migrate all` of `legacy_template_catalogue`."""
-    cwd = tmp_path_factory.mktemp("migrated_catalogue")
-    return shared(
-        f"migrated_{CATALOGUE_SCALE:g}",
-        migrated_target(server_url, legacy_template_catalogue, target_template, cwd),
+    return migrated(
+        shared,
+        server_url,
+        CATALOGUE_SCALE,
+        legacy_template_catalogue,
+        target_template,
+        tmp_path_factory,
     )
 
 

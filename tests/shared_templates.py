@@ -19,6 +19,8 @@ import psycopg
 from filelock import FileLock
 from psycopg import sql
 
+from tests.databases import drop_database, drop_databases
+
 # Set by the controlling process before its workers start, and inherited by them.
 RUN_VARIABLE = "FERRY_TEST_RUN"
 
@@ -28,33 +30,25 @@ def run_tag() -> str:
     return os.environ.setdefault(RUN_VARIABLE, uuid.uuid4().hex[:8])
 
 
-def exists(server_url: str, name: str) -> bool:
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-        return found.fetchone() is not None
-
-
-def _drop(conn: psycopg.Connection, name: str) -> None:
-    conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
 def shared_template(server_url: str, key: str, locks: Path, build: Callable[[str], None]) -> str:
     """The name of this run's template `key`; `build(name)` creates and fills a database of
-    that name the first time. A build that died half-way (under another name) is dropped and
-    done again, so a template is never seen incomplete."""
+    that name the first time. It builds under another name, renamed when done, so that a
+    template is never seen incomplete; a build that died half-way is dropped and done again."""
     name = f"ferry_tpl_{key}_{run_tag()}"
-    with FileLock(locks / f"{name}.lock"):
-        if not exists(server_url, name):
-            partial = f"{name}_part"
-            with psycopg.connect(server_url, autocommit=True) as conn:
-                _drop(conn, partial)
-            build(partial)
-            with psycopg.connect(server_url, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                        sql.Identifier(partial), sql.Identifier(name)
-                    )
-                )
+    partial = f"{name}_part"
+    with (
+        FileLock(locks / f"{name}.lock"),
+        psycopg.connect(server_url, autocommit=True) as conn,
+    ):
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return name
+        drop_database(server_url, partial)
+        build(partial)
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                sql.Identifier(partial), sql.Identifier(name)
+            )
+        )
     return name
 
 
@@ -62,8 +56,5 @@ def drop_run_templates(server_url: str) -> None:
     """Drop every template of this run (the controller, once every worker is done)."""
     pattern = f"^ferry_tpl_.*_{run_tag()}(_part)?$"
     with psycopg.connect(server_url, autocommit=True) as conn:
-        names = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname ~ %s", (pattern,)
-        ).fetchall()
-        for (name,) in names:
-            _drop(conn, name)
+        names = conn.execute("SELECT datname FROM pg_database WHERE datname ~ %s", (pattern,))
+        drop_databases(server_url, [name for (name,) in names.fetchall()])

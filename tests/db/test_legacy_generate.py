@@ -13,7 +13,7 @@ from psycopg import sql
 from ferry.brius.legacy import generate, install_schema
 from ferry.brius.legacy.ground_truth import ENTITIES
 from ferry.brius.legacy.schema import LEGACY_TABLES
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 
 SEED = 20251117
 GROUND_TRUTH = ("pathology", "expected_outcome", "expected_fix", "expected_total")

@@ -26,7 +26,8 @@ from ferry.brius.legacy.removals import REMOVALS
 from ferry.brius.legacy.schema import LEGACY_TABLES
 from ferry.errors import StateError, UsageError
 from tests.cli.runner import run_ferry
-from tests.conftest import TEST_SCALE, create_database, retire_database
+from tests.conftest import TEST_SCALE
+from tests.databases import create_database, retire_database
 
 SEED = 7
 TRUTH = ("pathology", "expected_outcome", "expected_fix", "expected_total")

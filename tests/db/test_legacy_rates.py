@@ -18,7 +18,7 @@ from psycopg import sql
 from ferry.brius.legacy import generate, install_schema
 from ferry.brius.legacy.foreign_keys import FOREIGN_KEYS, ForeignKey
 from ferry.brius.legacy.volumes import RATES
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 
 CANDIDATE = (
     "(EXISTS (SELECT 1 FROM dispatch_usersetting s WHERE s.user_id = u.id)"

@@ -11,7 +11,7 @@ import pytest
 from ferry.errors import ExitCode, TargetError
 from ferry.runlog import log_path, logs_directory, read_events
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 from tests.db import toy
 
 

@@ -25,7 +25,7 @@ from ferry.brius.catalogue import CATALOGUE
 from ferry.db.urls import with_database
 from ferry.engine.bulk import VALIDATION_LOCK, schema_problems
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 from tests.e2e.helpers import (
     assert_accounting_holds,
     fingerprint,

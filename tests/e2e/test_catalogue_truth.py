@@ -22,7 +22,7 @@ from psycopg import sql
 from ferry.brius import docs
 from ferry.brius.catalogue import CATALOGUE
 from tests.cli.runner import run_ferry
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 from tests.e2e.helpers import status_json
 
 GROUPS: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -37,7 +37,8 @@ from ferry.db.embedded import EmbeddedServer
 from ferry.errors import ExitCode
 from ferry.state.lock import RUN_LOCK_KEY
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import TEST_SCALE, TEST_SEED, create_database, retire_database
+from tests.conftest import TEST_SCALE, TEST_SEED
+from tests.databases import create_database, retire_database
 from tests.e2e.helpers import (
     assert_accounting_holds,
     batches_reached,

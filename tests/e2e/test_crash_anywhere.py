@@ -23,7 +23,7 @@ from ferry.brius.catalogue import CATALOGUE
 from ferry.brius.target import prefill_history
 from ferry.db.urls import with_database
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 from tests.e2e.helpers import assert_accounting_holds, fingerprint
 from tests.e2e.kill_loop import Command, KillReport, committed_batches, kill_loop
 from tests.e2e.twin_checks import (

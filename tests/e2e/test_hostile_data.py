@@ -27,7 +27,7 @@ from ferry.brius.catalogue import CATALOGUE
 from ferry.catalog.spec import Entity
 from ferry.engine.source import keys_query
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 from tests.e2e.helpers import status_json
 
 # --- the values -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from psycopg import sql
 from ferry.db.urls import is_url
 from ferry.errors import ExitCode
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import create_database, drop_database
+from tests.databases import create_database, drop_database
 from tests.e2e.helpers import assert_accounting_holds, status_json
 
 

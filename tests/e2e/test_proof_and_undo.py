@@ -55,21 +55,8 @@ def failed_checks(document) -> dict[tuple[str, str], list[int]]:
     }
 
 
-@pytest.fixture
-def migrated(legacy_template: str, migrated_template: str) -> dict[str, str]:
-    """The names of the legacy template and of its migrated target (templates: never opened,
-    only copied)."""
-    return {"FERRY_SOURCE_URL": legacy_template, "FERRY_TARGET_URL": migrated_template}
-
-
-@pytest.fixture
-def copy_of(migrated_world: dict[str, str]) -> dict[str, str]:
-    """A fresh copy of the migrated pair, safe to tamper with."""
-    return migrated_world
-
-
-def test_validate_final_verifies_every_migrated_row(tmp_path: Path, copy_of) -> None:
-    result, document = validation(tmp_path, copy_of)
+def test_validate_final_verifies_every_migrated_row(tmp_path: Path, migrated_world) -> None:
+    result, document = validation(tmp_path, migrated_world)
     assert result.exit_code == 0, result.output
     for entity in document["entities"]:
         assert entity["status"] == "passed", entity
@@ -125,16 +112,16 @@ COLUMN_NAMED = {"one cent": "amount", "foreign key pointed elsewhere": "patient_
 
 
 @pytest.mark.parametrize("case", sorted(TAMPERING))
-def test_tampering_is_named(tmp_path: Path, copy_of, case: str) -> None:
+def test_tampering_is_named(tmp_path: Path, migrated_world, case: str) -> None:
     side, statement, expected = TAMPERING[case]
-    with psycopg.connect(copy_of["FERRY_TARGET_URL"]) as conn:
+    with psycopg.connect(migrated_world["FERRY_TARGET_URL"]) as conn:
         legacy_id = conn.execute(
             "SELECT max(legacy_instruction_id) FROM orders WHERE amount IS NOT NULL"
         ).fetchone()[0]
-    url = copy_of["FERRY_SOURCE_URL" if side == "source" else "FERRY_TARGET_URL"]
+    url = migrated_world["FERRY_SOURCE_URL" if side == "source" else "FERRY_TARGET_URL"]
     with psycopg.connect(url) as conn:
         conn.execute(statement.format(id=legacy_id))
-    result, document = validation(tmp_path, copy_of, "orders")
+    result, document = validation(tmp_path, migrated_world, "orders")
     assert result.exit_code == ExitCode.VALIDATION_FAILED, result.output
     found = failed_checks(document)
     named = legacy_id if case != "extra row" else 999999
@@ -168,37 +155,37 @@ def test_rollback_all_restores_the_target_including_history(tmp_path: Path, worl
 
 
 def test_rollback_of_orders_is_refused_while_tasks_exist_then_cascades(
-    tmp_path: Path, copy_of
+    tmp_path: Path, migrated_world
 ) -> None:
-    refused = run_ferry("rollback", "orders", cwd=tmp_path, env=copy_of)
+    refused = run_ferry("rollback", "orders", cwd=tmp_path, env=migrated_world)
     assert refused.exit_code == ExitCode.STATE
     assert "would strand rows of" in refused.stderr and "tasks (" in refused.stderr
     assert "--cascade" in refused.stderr
-    done = run_ferry("rollback", "orders", "--cascade", cwd=tmp_path, env=copy_of)
+    done = run_ferry("rollback", "orders", "--cascade", cwd=tmp_path, env=migrated_world)
     assert done.exit_code == 0, done.output
-    with psycopg.connect(copy_of["FERRY_TARGET_URL"]) as conn:
+    with psycopg.connect(migrated_world["FERRY_TARGET_URL"]) as conn:
         assert conn.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM patients").fetchone()[0] > 0
 
 
 def test_killed_rollback_resumes_to_the_same_state(
-    tmp_path: Path, copy_of, database_factory, migrated
+    tmp_path: Path, migrated_world, migrated_copies
 ) -> None:
-    clean = {key: database_factory(name) for key, name in migrated.items()}
+    clean = migrated_copies()
     assert run_ferry("rollback", "all", cwd=tmp_path, env=clean).exit_code == 0
     small = ["--batch-size", "25"]
-    target = copy_of["FERRY_TARGET_URL"]
+    target = migrated_world["FERRY_TARGET_URL"]
     start = committed_batches(target)
     kills = 0
     for step in (3, 9):
-        process = start_ferry(*small, "rollback", "all", cwd=tmp_path, env=copy_of)
+        process = start_ferry(*small, "rollback", "all", cwd=tmp_path, env=migrated_world)
         wait_until(partial(batches_reached, target, start + step, process))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
         finish(process)
     assert kills >= 1, "the rollback finished before it could be interrupted"
-    result = run_ferry(*small, "rollback", "all", cwd=tmp_path, env=copy_of)
+    result = run_ferry(*small, "rollback", "all", cwd=tmp_path, env=migrated_world)
     assert result.exit_code == 0, result.output
     assert checksums(target) == checksums(clean["FERRY_TARGET_URL"])

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.runner import run_ferry
+from tests.databases import create_database, retire_database
 
 BROWSER = "chromium"
 HEADLESS = ("--headless", "--no-sandbox", "--disable-gpu")
@@ -119,8 +120,6 @@ def read_page(dom: str) -> PageFacts:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory, server_url, legacy_template, migrated_template):
     """A scale-0.02 world migrated and validated, its report, and `ferry status --json`."""
-    from tests.conftest import create_database, retire_database
-
     cwd = tmp_path_factory.mktemp("report")
     suffix = uuid.uuid4().hex[:8]
     names = [f"ferry_test_report_{kind}_{suffix}" for kind in ("src", "tgt")]

@@ -27,7 +27,7 @@ from ferry.db.urls import is_url
 from ferry.errors import ExitCode
 from ferry.retry import SECRET_PLACEHOLDER, source_values
 from tests.cli.runner import Result, run_ferry
-from tests.conftest import create_database, retire_database
+from tests.databases import create_database, retire_database
 
 MARKER = "MARKERzq7"  # planted in patient data; searched for case-insensitively
 OFFICE_MARKER = "OFFICEzq7"  # planted in office names, which offices deduplicate on
