@@ -101,7 +101,7 @@ def state_database(server_url: str) -> Iterator[str]:
     retire_database(server_url, name)
 
 
-TEST_SCALE = 0.02
+TEST_SCALE = 0.01
 TEST_SEED = 1
 
 
@@ -238,18 +238,6 @@ def migrated_template_catalogue(
         target_template,
         tmp_path_factory,
     )
-
-
-CRASH_SCALE = 0.03
-
-
-@pytest.fixture(scope="session")
-def legacy_template_crash(server_url: str, shared) -> str:
-    """Name of a template database with legacy data at CRASH_SCALE, TEST_SEED: enough batches
-    of `migrate all` for twenty kills to land between many commits (built once a run).
-    test_crash_anywhere reads it directly as its source: ferry writes nothing in a source, and
-    cloning it for every target would cost a checkpoint per database dropped."""
-    return shared(f"legacy_{CRASH_SCALE:g}", generated_legacy(server_url, CRASH_SCALE))
 
 
 # Scheduling (`make test` runs `--dist loadfile --no-loadscope-reorder`): a module's tests stay

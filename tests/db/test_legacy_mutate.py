@@ -1,7 +1,7 @@
 """`ferry legacy mutate`: a period of the lab's life played on generated data, and its record.
 
 Most tests read one database mutated once (seed SEED) from the session's legacy template
-(scale 0.02); the others mutate fresh copies. Every check compares synthetic.mutation and the
+(the tests' scale); the others mutate fresh copies. Every check compares synthetic.mutation and the
 ground truth with the data itself.
 """
 

@@ -1,11 +1,11 @@
-"""Bulk loads survive SIGKILL in each of their states: while constraints are deferred, during
-their rebuild (an index build), and during a VALIDATE; after each, the next command restores
-the schema, and the migration ends as an uninterrupted one, every constraint present and valid.
+"""Bulk loads survive SIGKILL in each of their states: while constraints are deferred, during their
+rebuild (an index build), and during a VALIDATE; after each, the next command restores the schema,
+and the migration ends as an uninterrupted one, every constraint present and valid.
 
-Each moment is reached for certain, not by chance: the test holds a lock that the step it
-wants to interrupt needs (ROW EXCLUSIVE on the table blocks CREATE INDEX, not the batches;
-bulk's validation lock blocks VALIDATE, not the load), sees ferry's backend waiting there,
-and kills. One `migrate all` at scale 0.03, killed three times, against an uninterrupted twin.
+Each moment is reached for certain, not by chance: the test holds a lock that the step it wants to
+interrupt needs (ROW EXCLUSIVE on the table blocks CREATE INDEX, not the batches; bulk's validation
+lock blocks VALIDATE, not the load), sees ferry's backend waiting there, and kills. One `migrate
+all` at the tests' scale (0.01), killed three times, against an uninterrupted twin.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import psycopg
 import pytest
 
 from ferry.brius.catalogue import CATALOGUE
-from ferry.db.urls import with_database
 from ferry.engine.bulk import VALIDATION_LOCK, schema_problems
 from tests.cli.runner import run_ferry
 from tests.databases import create_database, retire_database
@@ -86,17 +85,17 @@ def _no_ferry_backend(conn: psycopg.Connection) -> bool:
 
 @pytest.fixture(scope="module")
 def lives(
-    server_url: str, legacy_template_crash: str, target_template: str, tmp_path_factory
+    server_url: str, legacy_template: str, target_template: str, tmp_path_factory
 ) -> Iterator[tuple[Lives, dict[str, str], dict[str, str], Path]]:
-    source = with_database(server_url, legacy_template_crash)
-    names = [f"ferry_bulk_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("clean", "killed")]
+    names = [f"ferry_bulk_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("source", "clean", "killed")]
+    source = create_database(server_url, names[0], legacy_template)  # the template stays free
     cwd = tmp_path_factory.mktemp("bulk")
     envs = [
         {
             "FERRY_SOURCE_URL": source,
             "FERRY_TARGET_URL": create_database(server_url, n, target_template),
         }
-        for n in names
+        for n in names[1:]
     ]
     clean, killed = envs
     lives = Lives()

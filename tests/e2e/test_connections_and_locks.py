@@ -1,6 +1,6 @@
 """Connections that drop, a server that goes away, locks held by others (issue 8, items 2-4).
 
-The lab's core chain at scale 0.02, in small batches:
+The lab's core chain at the tests' scale, in small batches:
 - ferry's source and target backends terminated at seeded random moments: every failure is
   retried, the run completes, and its result equals a clean run's;
 - every attempt at a batch dropped: once the retry budget is spent ferry stops with one

@@ -1,9 +1,9 @@
-"""Crash anywhere: `ferry migrate all` SIGKILLed at 20 random moments and `ferry rollback all`
-at 10, each time started again, end exactly where uninterrupted runs end.
+"""Crash anywhere: `ferry migrate all` SIGKILLed at 20 random moments and `ferry rollback all` at
+10, each time started again, end exactly where uninterrupted runs end.
 
-Scale 0.03 on a target that earlier tools had partly filled, batches of 200 and two workers:
-hundreds of commits, sliced entities, parallel phases and adopted mappings, so the kills land
-in source reads, transforms, COPY, the set-based statements and commits (`-s` prints where).
+The tests' scale (0.01) on a target that earlier tools had partly filled, batches of 200 and two
+workers: hundreds of commits, sliced entities, parallel phases and adopted mappings, so the kills
+land in source reads, transforms, COPY, the set-based statements and commits (`-s` prints where).
 The kill loop and the comparisons are shared with the soak (`make soak`).
 """
 
@@ -21,7 +21,6 @@ import pytest
 
 from ferry.brius.catalogue import CATALOGUE
 from ferry.brius.target import prefill_history
-from ferry.db.urls import with_database
 from tests.cli.runner import Result, run_ferry
 from tests.databases import create_database, retire_database
 from tests.e2e.helpers import assert_accounting_holds, fingerprint
@@ -73,16 +72,18 @@ def twin_targets(server_url: str, names: list[str], source: str, template: str) 
 
 @pytest.fixture(scope="module")
 def tortured(
-    server_url: str, legacy_template_crash: str, target_template: str, tmp_path_factory
+    server_url: str, legacy_template: str, target_template: str, tmp_path_factory
 ) -> Iterator[Tortured]:
     """One torture serves the module: the migrate test only reads it, the rollback test works
-    on a copy. The twin runs first; its batch count and pace spread the kills. ferry writes
-    nothing in the source, so the legacy template serves as the source itself."""
-    source = with_database(server_url, legacy_template_crash)
-    names = [f"ferry_crash_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("clean", "tortured")]
+    on a copy. The twin runs first; its batch count and pace spread the kills. Both read one
+    copy of the legacy template (a process reading the template would stop other workers from
+    cloning it)."""
+    kinds = ("source", "clean", "tortured")
+    names = [f"ferry_crash_{kind}_{uuid.uuid4().hex[:8]}" for kind in kinds]
     cwd = tmp_path_factory.mktemp("crash")
     try:
-        targets = twin_targets(server_url, names, source, target_template)
+        source = create_database(server_url, names[0], legacy_template)
+        targets = twin_targets(server_url, names[1:], source, target_template)
         clean, torture = ({"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": t} for t in targets)
         before = public_checksums(torture["FERRY_TARGET_URL"])
         started = time.monotonic()

@@ -1,4 +1,4 @@
-"""Ctrl-C during `ferry migrate all` at scale 0.05: every worker stops after its current batch
+"""Ctrl-C during `ferry migrate all` at the tests' scale: every worker stops after its current batch
 within seconds, the operator is told at once, and a plain `ferry migrate all` then finishes
 the migration exactly as an uninterrupted run would have made it."""
 
@@ -31,18 +31,18 @@ SETTINGS = {"FERRY_BATCH_SIZE": "500", "FERRY_WORKERS": "2"}
 @pytest.fixture
 def twins(
     database_factory,
-    legacy_template_catalogue: str,
+    legacy_template: str,
     target_template: str,
-    migrated_template_catalogue: str,
+    migrated_template: str,
 ) -> tuple:
     """A world to interrupt, and its twin: a copy of the same world after an uninterrupted
     `ferry migrate all` with the default settings."""
-    source = database_factory(legacy_template_catalogue)
+    source = database_factory(legacy_template)
     return (
         {"FERRY_SOURCE_URL": source, "FERRY_TARGET_URL": database_factory(target_template)},
         {
             "FERRY_SOURCE_URL": source,
-            "FERRY_TARGET_URL": database_factory(migrated_template_catalogue),
+            "FERRY_TARGET_URL": database_factory(migrated_template),
         },
     )
 

@@ -1,10 +1,10 @@
 """The HTML report of a real run, opened in a real browser.
 
-A scale-0.02 world is migrated and validated through the CLI; its report is rendered by headless
-Chromium (Debian's package, installed here when missing): a screenshot is taken, the page must
-log nothing to the console (no error, no uncaught exception), its summary must equal
-`ferry status --json`, and every entity must be in the table and in the dependency graph. The
-page must also be self-contained: nothing is fetched from anywhere.
+A world at the tests' scale is migrated and validated through the CLI; its report is rendered by
+headless Chromium (Debian's package, installed here when missing): a screenshot is taken, the page
+must log nothing to the console (no error, no uncaught exception), its summary must equal `ferry
+status --json`, and every entity must be in the table and in the dependency graph. The page must
+also be self-contained: nothing is fetched from anywhere.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def read_page(dom: str) -> PageFacts:
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory, server_url, legacy_template, migrated_template):
-    """A scale-0.02 world migrated and validated, its report, and `ferry status --json`."""
+    """A world at the tests' scale migrated and validated, its report, and `ferry status --json`."""
     cwd = tmp_path_factory.mktemp("report")
     suffix = uuid.uuid4().hex[:8]
     names = [f"ferry_test_report_{kind}_{suffix}" for kind in ("src", "tgt")]
