@@ -34,8 +34,11 @@ demo: install
 	$(FERRY) status
 	$(FERRY) report --format html -o $(REPORT)
 
-## test: lint, format check, and the whole test suite against a real PostgreSQL.
+## test: lint, format check, and the whole test suite against a real PostgreSQL. ferry's
+## sources are compiled first: the tests run ferry as some 300 processes, and where
+## PYTHONDONTWRITEBYTECODE is set (as on CI's machine) each would compile them again (0.3 s).
 test: install lint
+	$(VENV)/bin/python -m compileall -q src
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install

@@ -65,10 +65,10 @@ def references(target: psycopg.Connection, entity: Entity, parent: Parent) -> di
 
 
 def test_migrate_all_continues_from_the_earlier_tools(
-    database_factory, legacy_template_catalogue: str, target_template: str, tmp_path: Path
+    database_factory, legacy_template: str, target_template: str, tmp_path: Path
 ) -> None:
     env = {
-        "FERRY_SOURCE_URL": database_factory(legacy_template_catalogue),
+        "FERRY_SOURCE_URL": database_factory(legacy_template),
         "FERRY_TARGET_URL": database_factory(target_template),
     }
     with (
