@@ -149,11 +149,14 @@ def changed_since(entity: Entity, moment: datetime) -> sql.Composed:
     )
 
 
-def keys_query(entity: Entity) -> sql.Composed:
-    """Every key the entity reads, in order (for locating rows without an outcome)."""
-    return sql.SQL("SELECT {key} {rest} ORDER BY {order}").format(
+def keys_query(entity: Entity, condition: sql.Composable | None = None) -> sql.Composed:
+    """Every key the entity reads (those meeting `condition`), in order (for locating rows
+    without an outcome)."""
+    also = sql.SQL(" AND ({})").format(condition) if condition is not None else sql.SQL("")
+    return sql.SQL("SELECT {key} {rest}{also} ORDER BY {order}").format(
         key=sql.SQL(entity.source.ordinal),
         rest=from_where(entity),
+        also=also,
         order=sql.SQL(entity.source.sort_key),
     )
 

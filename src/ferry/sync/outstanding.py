@@ -9,7 +9,9 @@ temporary table of the target, where two set differences against ferry's records
 - keys gone from the source: a mapping, quarantine entry or skip record without a source row
   (rows already retained by an earlier `--keep-deleted` sync apart, and those of them back in
   the source).
-Keys only, never values; one sequential pass over each side.
+Keys only, never values; one sequential pass over each side. Where the source's chunk digests
+tell what changed (`held`), only the keys of the chunks that may differ are streamed and
+compared (`source_keys.to_compare`): a sync over a small change reads few keys.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ferry.catalog.spec import Entity
 from ferry.engine.source import SourceReader, keys_query
 from ferry.state.ledger import source_keys
 from ferry.state.ledger.source_keys import HeldBack
+from ferry.sync.digests import in_chunks
 
 _KEYS = sql.Identifier("ferry_sync_source_keys")
 
@@ -41,9 +44,15 @@ def outstanding_keys(
 ) -> Outstanding:
     """Keys to reload (all keys without a mapping, less those `held` keeps held back) and
     keys gone from the source, each in ascending order."""
+    keys = keys_query(entity)
+    within = None
+    if held is not None:
+        compared = source_keys.to_compare(target, entity.name, held)
+        within = (held.width, compared)
+        keys = keys_query(entity, in_chunks(entity, held.width, compared))
     with target.transaction(force_rollback=True), target.cursor() as cur:
         cur.execute(sql.SQL("CREATE TEMP TABLE {} (key bigint PRIMARY KEY)").format(_KEYS))
-        copy_out = sql.SQL("COPY ({}) TO STDOUT").format(keys_query(entity))
+        copy_out = sql.SQL("COPY ({}) TO STDOUT").format(keys)
         copy_in = sql.SQL("COPY {} (key) FROM STDIN").format(_KEYS)
         with (
             reader.conn.cursor() as source,
@@ -53,11 +62,14 @@ def outstanding_keys(
             for block in out:
                 into.write(block)
         cur.execute(sql.SQL("ANALYZE {}").format(_KEYS))
-        reload = cur.execute(source_keys.unmapped(_KEYS, entity.name, held)).fetchall()
-        recorded = cur.execute(source_keys.recorded(_KEYS, entity.name)).fetchall()
+        reload = [r[0] for r in cur.execute(source_keys.unmapped(_KEYS, entity.name, held))]
+        if held is not None and not held.quarantine:
+            quarantined = source_keys.held_quarantined(entity.name, held, within[1])
+            reload = sorted(reload + [r[0] for r in cur.execute(quarantined)])
+        recorded = cur.execute(source_keys.recorded(_KEYS, entity.name, within)).fetchall()
     return Outstanding(
         entity.name,
-        [r[0] for r in reload],
+        reload,
         gone=[key for key, retained, present in recorded if not retained and not present],
         retained=[key for key, retained, present in recorded if retained and not present],
         returned=[key for key, retained, present in recorded if retained and present],

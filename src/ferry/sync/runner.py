@@ -119,7 +119,8 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
         )
     held = None  # held-back rows whose cause cannot have been fixed stay as they are
     if scope is not None and scope.changed is not None:
-        held = HeldBack(scope.width, scope.changed, quarantine=not parents_gained)
+        rows = {chunk: n for chunk, (n, _) in scope.now.items()}
+        held = HeldBack(scope.width, scope.changed, quarantine=not parents_gained, rows=rows)
     outstanding = _outstanding(ctx, entity, held)
     result.gone = outstanding.gone
     if run.keep_deleted:

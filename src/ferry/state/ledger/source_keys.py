@@ -2,13 +2,15 @@
 
 The source's keys are streamed into a temporary table of the target (`ferry.sync.outstanding`);
 these statements compare it with the mappings, quarantine entries, skip records and retained
-rows of the entity.
+rows of the entity. Where the source's chunk digests tell what changed, only the keys of some
+chunks are streamed (`to_compare`), and the comparison keeps to those chunks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import psycopg
 from psycopg import sql
 
 
@@ -24,6 +26,42 @@ class HeldBack:
     width: int
     changed: list[int]
     quarantine: bool
+    rows: dict[int, int]  # source rows per chunk now
+
+
+def to_compare(conn: psycopg.Connection, entity: str, held: HeldBack) -> list[int]:
+    """The chunks whose keys a sync must compare: those whose source changed, those holding
+    retained rows, and those where the entity's other records are not exactly as many as the
+    source's rows. In any other chunk the source keys are those the digests were stored with,
+    each of which had a record then (a migrate or sync stores digests only over rows it
+    accounted for) and still has one: a record lost since (a dependent released with its
+    parent) or a chunk gone entirely shows as a count that differs."""
+    counts = conn.execute(
+        "SELECT legacy_id / %(w)s, count(*) FILTER (WHERE NOT retained),"
+        " bool_or(retained) FROM (SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained t"
+        " WHERE t.entity = %(e)s AND t.legacy_id = r.legacy_id) AS retained"
+        " FROM (SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %(e)s"
+        " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved"
+        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s) r) records"
+        " GROUP BY 1",
+        {"w": held.width, "e": entity},
+    ).fetchall()
+    records = {chunk: n for chunk, n, _ in counts}
+    retained = {chunk for chunk, _, any_retained in counts if any_retained}
+    chunks = records.keys() | held.rows.keys()
+    differing = {c for c in chunks if records.get(c, 0) != held.rows.get(c, 0)}
+    return sorted(differing | retained | set(held.changed))
+
+
+def held_quarantined(entity: str, held: HeldBack, compared: list[int]) -> sql.Composed:
+    """Open quarantine entries outside the `compared` chunks, when a parent gained rows (their
+    cause may be fixed): their rows are in the source unchanged, so they reload."""
+    return sql.SQL(
+        "SELECT legacy_id FROM ferry.quarantine WHERE entity = {name} AND NOT resolved"
+        " AND NOT legacy_id / {width} = ANY({compared}::bigint[]) ORDER BY 1"
+    ).format(
+        name=sql.Literal(entity), width=sql.Literal(held.width), compared=sql.Literal(compared)
+    )
 
 
 def unmapped(keys: sql.Identifier, entity: str, held: HeldBack | None) -> sql.Composed:
@@ -37,10 +75,18 @@ def unmapped(keys: sql.Identifier, entity: str, held: HeldBack | None) -> sql.Co
     ).format(keys=keys, name=name, not_held=_not_held(entity, held))
 
 
-def recorded(keys: sql.Identifier, entity: str) -> sql.Composed:
+def recorded(
+    keys: sql.Identifier, entity: str, within: tuple[int, list[int]] | None = None
+) -> sql.Composed:
     """The entity's records (mapping, open quarantine entry, skip record) that are absent from
-    `keys` or retained: (legacy id, retained, present in `keys`), in order."""
+    `keys` or retained: (legacy id, retained, present in `keys`), in order; with `within`
+    (width, chunks), only records of those chunks."""
     name = sql.Literal(entity)
+    chunks = sql.SQL("")
+    if within is not None:
+        chunks = sql.SQL(" AND legacy_id / {} = ANY({}::bigint[])").format(
+            sql.Literal(within[0]), sql.Literal(within[1])
+        )
     return sql.SQL(
         "SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
         "  AND r.legacy_id = recorded.legacy_id),"
@@ -49,11 +95,11 @@ def recorded(keys: sql.Identifier, entity: str) -> sql.Composed:
         " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name}"
         "  AND NOT resolved"
         " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}) recorded"
-        " WHERE NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
+        " WHERE (NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
         " OR EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
-        "  AND r.legacy_id = recorded.legacy_id)"
+        "  AND r.legacy_id = recorded.legacy_id)){chunks}"
         " ORDER BY 1"
-    ).format(keys=keys, name=name)
+    ).format(keys=keys, name=name, chunks=chunks)
 
 
 def _not_held(entity: str, held: HeldBack | None) -> sql.Composable:
