@@ -45,11 +45,10 @@ def outstanding_keys(
     """Keys to reload (all keys without a mapping, less those `held` keeps held back) and
     keys gone from the source, each in ascending order."""
     keys = keys_query(entity)
-    within = None
+    compared = None  # (width, chunks) the comparison keeps to; None: every key
     if held is not None:
-        compared = source_keys.to_compare(target, entity.name, held)
-        within = (held.width, compared)
-        keys = keys_query(entity, in_chunks(entity, held.width, compared))
+        compared = (held.width, source_keys.to_compare(target, entity.name, held))
+        keys = keys_query(entity, in_chunks(entity, *compared))
     with target.transaction(force_rollback=True), target.cursor() as cur:
         cur.execute(sql.SQL("CREATE TEMP TABLE {} (key bigint PRIMARY KEY)").format(_KEYS))
         copy_out = sql.SQL("COPY ({}) TO STDOUT").format(keys)
@@ -63,10 +62,10 @@ def outstanding_keys(
                 into.write(block)
         cur.execute(sql.SQL("ANALYZE {}").format(_KEYS))
         reload = [r[0] for r in cur.execute(source_keys.unmapped(_KEYS, entity.name, held))]
-        if held is not None and not held.quarantine:
-            quarantined = source_keys.held_quarantined(entity.name, held, within[1])
+        if compared is not None and not held.quarantine:
+            quarantined = source_keys.held_quarantined(entity.name, *compared)
             reload = sorted(reload + [r[0] for r in cur.execute(quarantined)])
-        recorded = cur.execute(source_keys.recorded(_KEYS, entity.name, within)).fetchall()
+        recorded = cur.execute(source_keys.recorded(_KEYS, entity.name, compared)).fetchall()
     return Outstanding(
         entity.name,
         reload,

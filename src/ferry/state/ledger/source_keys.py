@@ -36,15 +36,14 @@ def to_compare(conn: psycopg.Connection, entity: str, held: HeldBack) -> list[in
     each of which had a record then (a migrate or sync stores digests only over rows it
     accounted for) and still has one: a record lost since (a dependent released with its
     parent) or a chunk gone entirely shows as a count that differs."""
+    name = sql.Literal(entity)
     counts = conn.execute(
-        "SELECT legacy_id / %(w)s, count(*) FILTER (WHERE NOT retained),"
-        " bool_or(retained) FROM (SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained t"
-        " WHERE t.entity = %(e)s AND t.legacy_id = r.legacy_id) AS retained"
-        " FROM (SELECT legacy_id FROM ferry.migration_mappings WHERE entity = %(e)s"
-        " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = %(e)s AND NOT resolved"
-        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = %(e)s) r) records"
-        " GROUP BY 1",
-        {"w": held.width, "e": entity},
+        sql.SQL(
+            "SELECT legacy_id / {width}, count(*) FILTER (WHERE NOT retained), bool_or(retained)"
+            " FROM (SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained t WHERE"
+            " t.entity = {name} AND t.legacy_id = r.legacy_id) AS retained FROM ({records}) r)"
+            " AS records GROUP BY 1"
+        ).format(width=sql.Literal(held.width), name=name, records=_records(name))
     ).fetchall()
     records = {chunk: n for chunk, n, _ in counts}
     retained = {chunk for chunk, _, any_retained in counts if any_retained}
@@ -53,15 +52,13 @@ def to_compare(conn: psycopg.Connection, entity: str, held: HeldBack) -> list[in
     return sorted(differing | retained | set(held.changed))
 
 
-def held_quarantined(entity: str, held: HeldBack, compared: list[int]) -> sql.Composed:
+def held_quarantined(entity: str, width: int, compared: list[int]) -> sql.Composed:
     """Open quarantine entries outside the `compared` chunks, when a parent gained rows (their
     cause may be fixed): their rows are in the source unchanged, so they reload."""
     return sql.SQL(
         "SELECT legacy_id FROM ferry.quarantine WHERE entity = {name} AND NOT resolved"
-        " AND NOT legacy_id / {width} = ANY({compared}::bigint[]) ORDER BY 1"
-    ).format(
-        name=sql.Literal(entity), width=sql.Literal(held.width), compared=sql.Literal(compared)
-    )
+        " AND NOT {in_chunks} ORDER BY 1"
+    ).format(name=sql.Literal(entity), in_chunks=_in_chunks(width, compared))
 
 
 def unmapped(keys: sql.Identifier, entity: str, held: HeldBack | None) -> sql.Composed:
@@ -76,30 +73,41 @@ def unmapped(keys: sql.Identifier, entity: str, held: HeldBack | None) -> sql.Co
 
 
 def recorded(
-    keys: sql.Identifier, entity: str, within: tuple[int, list[int]] | None = None
+    keys: sql.Identifier, entity: str, compared: tuple[int, list[int]] | None = None
 ) -> sql.Composed:
     """The entity's records (mapping, open quarantine entry, skip record) that are absent from
-    `keys` or retained: (legacy id, retained, present in `keys`), in order; with `within`
+    `keys` or retained: (legacy id, retained, present in `keys`), in order; with `compared`
     (width, chunks), only records of those chunks."""
     name = sql.Literal(entity)
-    chunks = sql.SQL("")
-    if within is not None:
-        chunks = sql.SQL(" AND legacy_id / {} = ANY({}::bigint[])").format(
-            sql.Literal(within[0]), sql.Literal(within[1])
-        )
+    within = sql.SQL("")
+    if compared is not None:
+        within = sql.SQL(" AND {}").format(_in_chunks(*compared))
     return sql.SQL(
         "SELECT legacy_id, EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
         "  AND r.legacy_id = recorded.legacy_id),"
         " EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
-        " FROM (SELECT legacy_id FROM ferry.migration_mappings WHERE entity = {name}"
-        " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name}"
-        "  AND NOT resolved"
-        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}) recorded"
+        " FROM ({records}) recorded"
         " WHERE (NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = recorded.legacy_id)"
         " OR EXISTS (SELECT 1 FROM ferry.retained r WHERE r.entity = {name}"
-        "  AND r.legacy_id = recorded.legacy_id)){chunks}"
+        "  AND r.legacy_id = recorded.legacy_id)){within}"
         " ORDER BY 1"
-    ).format(keys=keys, name=name, chunks=chunks)
+    ).format(keys=keys, name=name, records=_records(name), within=within)
+
+
+def _records(name: sql.Literal) -> sql.Composed:
+    """The legacy ids of the entity's records: mappings, open quarantine entries, skip records."""
+    return sql.SQL(
+        "SELECT legacy_id FROM ferry.migration_mappings WHERE entity = {name}"
+        " UNION SELECT legacy_id FROM ferry.quarantine WHERE entity = {name} AND NOT resolved"
+        " UNION SELECT legacy_id FROM ferry.skipped WHERE entity = {name}"
+    ).format(name=name)
+
+
+def _in_chunks(width: int, chunks: list[int]) -> sql.Composed:
+    """The condition: the record's legacy id lies in one of `chunks` of `width` keys."""
+    return sql.SQL("legacy_id / {} = ANY({}::bigint[])").format(
+        sql.Literal(width), sql.Literal(chunks)
+    )
 
 
 def _not_held(entity: str, held: HeldBack | None) -> sql.Composable:
