@@ -57,8 +57,7 @@ def clone(
 
 # Each period of the lab's life, once, at the tests' scale, which keeps the suite inside its
 # time; the periods are split over two modules (this one's test modules) so that both workers
-# run some. FERRY_TEST_PERIODS=catalogue runs all five at the catalogue's scale (0.05, about
-# eight minutes more).
+# run some. FERRY_TEST_PERIODS=catalogue runs all five at the catalogue's scale (0.05).
 ALL_AT_CATALOGUE_SCALE = os.environ.get("FERRY_TEST_PERIODS") == "catalogue"
 
 

@@ -5,7 +5,7 @@ and the migration ends as an uninterrupted one, every constraint present and val
 Each moment is reached for certain, not by chance: the test holds a lock that the step it wants to
 interrupt needs (ROW EXCLUSIVE on the table blocks CREATE INDEX, not the batches; bulk's validation
 lock blocks VALIDATE, not the load), sees ferry's backend waiting there, and kills. One `migrate
-all` at the tests' scale (0.01), killed three times, against an uninterrupted twin.
+all` at the tests' scale, killed three times, against an uninterrupted twin.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Crash anywhere: `ferry migrate all` SIGKILLed at 20 random moments and `ferry rollback all` at
 10, each time started again, end exactly where uninterrupted runs end.
 
-The tests' scale (0.01) on a target that earlier tools had partly filled, batches of 200 and two
+The tests' scale on a target that earlier tools had partly filled, batches of 200 and two
 workers: hundreds of commits, sliced entities, parallel phases and adopted mappings, so the kills
 land in source reads, transforms, COPY, the set-based statements and commits (`-s` prints where).
 The kill loop and the comparisons are shared with the soak (`make soak`).
