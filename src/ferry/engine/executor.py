@@ -26,6 +26,7 @@ from ferry.engine import bulk
 from ferry.engine.context import EntityResult, RunContext
 from ferry.engine.late_parents import late_parents_of, link_late_parents
 from ferry.engine.load import BatchCounts, BatchLoader
+from ferry.engine.prefetch import ReadAhead
 from ferry.engine.retries import on_database, with_retries
 from ferry.engine.slices import cut, slice_count
 from ferry.engine.target import TargetTable, read_target_table, refresh_statistics
@@ -89,19 +90,31 @@ def _migrate_range(
     batches: Iterator[int],
     result: EntityResult,
 ) -> None:
-    """Batches of one key range, each from the range's committed checkpoint, until done."""
+    """Batches of one key range, each from the range's committed checkpoint, until done; the
+    next batch is read while one is written."""
     shaper = RowShaper(entity)
-    while True:
-        counts = with_retries(
-            ctx, entity.name, lambda: _one_batch(ctx, entity, table, shaper, key_range, batches)
+
+    def read(after: int | None) -> tuple[list, list[tuple]]:
+        rows = on_database(
+            "source",
+            f"reading {entity.name}",
+            lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size, key_range.last),
         )
-        if counts is None:
-            return
-        with _RESULT_LOCK:
-            result.add(counts)
-        ctx.progress.batch_done(
-            entity.name, counts.processed, counts.migrated, counts.quarantined, counts.skipped
-        )
+        _check_keys(entity, rows, after)
+        return rows, [shaper.shape(row) for row in rows]
+
+    with ReadAhead(read) as reads:
+        while True:
+            counts = with_retries(
+                ctx, entity.name, lambda: _one_batch(ctx, entity, table, reads, key_range, batches)
+            )
+            if counts is None:
+                return
+            with _RESULT_LOCK:
+                result.add(counts)
+            ctx.progress.batch_done(
+                entity.name, counts.processed, counts.migrated, counts.quarantined, counts.skipped
+            )
 
 
 def _in_parallel(
@@ -244,7 +257,7 @@ def _one_batch(
     ctx: RunContext,
     entity: Entity,
     table: TargetTable,
-    shaper: RowShaper,
+    reads: ReadAhead[tuple[list, list[tuple]]],
     key_range: KeyRange,
     batches: Iterator[int],
 ) -> BatchCounts | None:
@@ -253,39 +266,40 @@ def _one_batch(
 
     The checkpoint is read from the database each time (this run's summary row, or the slice's
     row), so that a batch retried after a failure starts exactly where the last committed one
-    ended.
+    ended: a batch read ahead from anywhere else is not used.
     """
-    after = on_database(
-        "target",
-        "reading the checkpoint",
-        lambda: slices.resume_point(ctx.session.target(), entity.name, ctx.operation, key_range),
-    )
-    rows = on_database(
-        "source",
-        f"reading {entity.name}",
-        lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size, key_range.last),
-    )
-    if not rows:
-        return None  # checked before stopping: an entity whose rows are all done completes
-    if ctx.stop.is_set():
-        raise Interrupted(f"{entity.name} stopped after its last committed batch")
-    _check_keys(entity, rows, after)
-    staged = [shaper.shape(row) for row in rows]
-    last = int(rows[-1][0])
+    try:
+        after = on_database(
+            "target",
+            "reading the checkpoint",
+            lambda: slices.resume_point(
+                ctx.session.target(), entity.name, ctx.operation, key_range
+            ),
+        )
+        rows, staged = reads.take(after)
+        if not rows:
+            return None  # checked before stopping: an entity whose rows are all done completes
+        if ctx.stop.is_set():
+            raise Interrupted(f"{entity.name} stopped after its last committed batch")
+        last = int(rows[-1][0])
+        reads.ahead(last)
 
-    def advance_slice(cur: psycopg.Cursor) -> None:
-        if key_range.number is not None:
-            slices.advance(cur, entity.name, ctx.operation, key_range.number, last)
+        def advance_slice(cur: psycopg.Cursor) -> None:
+            if key_range.number is not None:
+                slices.advance(cur, entity.name, ctx.operation, key_range.number, last)
 
-    # The action names the target table: a lock timeout's diagnostics carry no table name, and
-    # the operator needs to know which table another session holds.
-    return on_database(
-        "target",
-        f"loading {entity.name} into {table.schema}.{table.name}",
-        lambda: commit_batch(
-            ctx, entity, table, staged, next(batches), key_from=after, also=advance_slice
-        ),
-    )
+        # The action names the target table: a lock timeout's diagnostics carry no table
+        # name, and the operator needs to know which table another session holds.
+        return on_database(
+            "target",
+            f"loading {entity.name} into {table.schema}.{table.name}",
+            lambda: commit_batch(
+                ctx, entity, table, staged, next(batches), key_from=after, also=advance_slice
+            ),
+        )
+    except BaseException:
+        reads.settle()  # before a retry may reconnect the source
+        raise
 
 
 def commit_batch(

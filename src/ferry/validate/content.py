@@ -22,6 +22,7 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine.load import fill_stage
+from ferry.engine.prefetch import ReadAhead
 from ferry.engine.source import SourceReader
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import RowShaper, written_columns
@@ -169,10 +170,17 @@ def verify_content(
     comparer = ContentComparer(conn, entity, table)
     shaper = RowShaper(entity)
     tally = ContentTally()
-    after = None
-    while rows := reader.read_batch(entity, after, batch_size):
-        comparer.compare([shaper.shape(row) for row in rows], tally)
-        after = int(rows[-1][0])
+
+    def read(after: int | None) -> tuple[int | None, list[tuple]]:
+        rows = reader.read_batch(entity, after, batch_size)
+        return (int(rows[-1][0]) if rows else None), [shaper.shape(row) for row in rows]
+
+    with ReadAhead(read) as reads:  # the next chunk is read while one is compared
+        last, staged = reads.take(None)
+        while staged:
+            reads.ahead(last)
+            comparer.compare(staged, tally)
+            last, staged = reads.take(last)
     detail = (
         f"{tally.compared - tally.differing:,} of {tally.compared:,} migrated rows equal their "
         "re-transformed source"
