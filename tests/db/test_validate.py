@@ -88,3 +88,32 @@ def test_tampering_is_caught_and_named(toy_urls, case: str) -> None:
     result = validate(toy_urls)
     assert failures(result) == expected
     assert next(e for e in result.entities if e.entity == "books").status == "failed"
+
+
+SKIP_CHANGED = {
+    "a migrated author is now a test account": (
+        "UPDATE authors SET is_test = true WHERE id = 5",
+        5,
+    ),
+    "the skipped test account is one no more": (
+        "UPDATE authors SET is_test = false WHERE id = 3",
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SKIP_CHANGED))
+def test_a_row_whose_skip_rule_changed_is_named_by_the_accounting(toy_urls, case: str) -> None:
+    """The counts still add up, and the content check reads only rows no rule skips: the
+    accounting compares the skipped keys themselves."""
+    migrate(toy_urls)
+    statement, legacy_id = SKIP_CHANGED[case]
+    with psycopg.connect(toy_urls[0]) as conn:
+        conn.execute(statement)
+    result = validate(toy_urls)
+    assert failures(result) == {("authors", "accounting"): [legacy_id]}
+    authors = next(e for e in result.entities if e.entity == "authors")
+    accounting = next(c for c in authors.checks if c.check == "accounting")
+    assert "holds: 1 rows are skipped by a rule in the source but not so recorded" in (
+        accounting.detail
+    )

@@ -49,14 +49,16 @@ def test_a_batch_read_ahead_from_another_start_is_read_again() -> None:
     assert source.starts == [2, -1]
 
 
-def test_a_failed_read_ahead_fails_the_take_and_settle_drops_it() -> None:
+def test_a_failed_read_ahead_fails_the_take_even_when_dropped() -> None:
     source = Source(fail_at=2)
     with ReadAhead(source.read) as reads:
         reads.ahead(2)
         with pytest.raises(ConnectionError, match="after 2"):
             reads.take(2)
         reads.ahead(2)
-        reads.settle()  # before a retry: waits, keeps no failure
+        reads.settle()  # before a retry: waits for the read, and keeps its failure
         source.fail_at = None
+        with pytest.raises(ConnectionError, match="after 2"):
+            reads.take(-1)
         assert reads.take(2) == [3, 4, 5]
     assert source.starts == [2, 2, 2]

@@ -10,7 +10,8 @@ The read-ahead is a guess about where the next batch starts. The caller asks for
 after a key it took from the database (a migration's committed checkpoint): a batch read
 ahead from another key (the write failed and will be retried) is discarded. Before anything
 that may reconnect (a retry), `settle` waits for the read in flight, so that no connection is
-used by two threads or replaced under one.
+used by two threads or replaced under one; if that read failed, the next `take` raises its
+failure, so that a source connection lost at the same moment as the target's is reported.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class ReadAhead(Generic[Batch]):
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ferry-read")
         self._pending: tuple[int | None, Future[Batch]] | None = None
+        self._dropped: BaseException | None = None
 
     def __enter__(self) -> ReadAhead[Batch]:
         return self
@@ -52,13 +54,18 @@ class ReadAhead(Generic[Batch]):
         self._pool.shutdown()
 
     def take(self, after: int | None) -> Batch:
-        """The batch after `after`: the one read ahead when it starts there, else read now."""
+        """The batch after `after`: the one read ahead when it starts there, else read now.
+        A read that was dropped after failing fails this call instead: its connection did
+        fail, and the retry that follows says so."""
         pending, self._pending = self._pending, None
         if pending is not None:
             start, future = pending
             if start == after:
                 return future.result()
-            future.exception()  # waited for; its start is stale
+            self._dropped = future.exception() or self._dropped
+        dropped, self._dropped = self._dropped, None
+        if dropped is not None:
+            raise dropped
         return self._read(after)
 
     def ahead(self, after: int | None) -> None:
@@ -67,7 +74,7 @@ class ReadAhead(Generic[Batch]):
         self._pending = (after, self._pool.submit(self._read, after))
 
     def settle(self) -> None:
-        """Wait for the read in flight and drop it (its failure too: a retry reads again)."""
+        """Wait for the read in flight and drop it, keeping its failure for the next take."""
         pending, self._pending = self._pending, None
         if pending is not None:
-            pending[1].exception()
+            self._dropped = pending[1].exception() or self._dropped

@@ -161,6 +161,18 @@ def keys_query(entity: Entity, condition: sql.Composable | None = None) -> sql.C
     )
 
 
+def skipped_keys_query(entity: Entity) -> sql.Composed:
+    """(key, rule) of every row a skip rule skips, the entity's skip rules being declared."""
+    return sql.SQL("SELECT {key}, {rule} {rest} AND {rule} IS NOT NULL").format(
+        key=sql.SQL(entity.source.ordinal), rule=SKIPPED_BY, rest=from_where(entity, skip=True)
+    )
+
+
+def unskipped(entity: Entity) -> sql.Composable | None:
+    """The condition that a row meets no skip rule (None: the entity declares none)."""
+    return sql.SQL("{} IS NULL").format(SKIPPED_BY) if entity.skip_rules else None
+
+
 def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
     """The keys at the given fractions (parameter: float8[]) of the entity's keys after `after`."""
     query = sql.SQL(

@@ -5,6 +5,7 @@ run's snapshot, re-transformed by the entity's own declarations, and shipped int
 table of the target. There one set-based query compares each expected row, foreign keys
 resolved through the mappings exactly as the load did, with the target row its mapping points
 at; only the keys of differing rows come back. Memory stays one chunk whatever the table size.
+Rows a skip rule skips are not read: the accounting checks them (`ferry.validate.skips`).
 
 Rows adopted from earlier tools are not compared (their content is that tool's transform) and
 are counted apart. A duplicate merged onto a canonical row is verified by its re-derived dedup
@@ -23,7 +24,7 @@ from psycopg import sql
 from ferry.catalog.spec import Entity
 from ferry.engine.load import fill_stage
 from ferry.engine.prefetch import ReadAhead
-from ferry.engine.source import SourceReader
+from ferry.engine.source import SourceReader, unskipped
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import RowShaper, written_columns
 from ferry.state.ledger import load_sql
@@ -172,7 +173,7 @@ def verify_content(
     tally = ContentTally()
 
     def read(after: int | None) -> tuple[int | None, list[tuple]]:
-        rows = reader.read_batch(entity, after, batch_size)
+        rows = reader.read_batch(entity, after, batch_size, condition=unskipped(entity))
         return (int(rows[-1][0]) if rows else None), [shaper.shape(row) for row in rows]
 
     with ReadAhead(read) as reads:  # the next chunk is read while one is compared

@@ -27,6 +27,13 @@ def strays(keys: sql.Identifier) -> sql.Composed:
     ).format(keys=keys)
 
 
+def skip_records(entity: str) -> sql.Composed:
+    """(legacy id, rule) of the entity's skip records."""
+    return sql.SQL("SELECT legacy_id, rule FROM ferry.skipped WHERE entity = {}").format(
+        sql.Literal(entity)
+    )
+
+
 def unbacked(table: sql.Identifier, key: sql.Identifier) -> sql.Composed:
     """Legacy ids whose mapping points at no row of the target table."""
     return sql.SQL(
