@@ -74,6 +74,27 @@ def in_chunks(entity: Entity, width: int, chunks: list[int]) -> sql.Composed:
     )
 
 
+def key_spans(width: int, chunks: list[int]) -> list[tuple[int | None, int | None]]:
+    """Key bounds (after, last] around each run of consecutive `chunks`, for the source's key
+    index: a chunk condition alone cannot use it, and a batched read of the notifications'
+    changed chunks sorted the whole table once a batch (18 s of a 42 s sync at scale 0.25).
+    A bound is left open where a chunk may hold negative keys (the division truncates toward
+    zero); the chunk condition stays beside the bounds, which only narrow the scan."""
+    runs: list[list[int]] = []
+    for chunk in sorted(chunks):
+        if runs and chunk == runs[-1][-1] + 1:
+            runs[-1].append(chunk)
+        else:
+            runs.append([chunk])
+    return [
+        (
+            run[0] * width - 1 if run[0] > 0 else None,
+            (run[-1] + 1) * width - 1 if run[-1] >= 0 else None,
+        )
+        for run in runs
+    ]
+
+
 def store(
     conn: psycopg.Connection, entity: str, scope: Scope, run_id: int, stale_keys: list[int]
 ) -> None:

@@ -229,30 +229,36 @@ def _apply_changes(
     since, latest = guarded(
         ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
     )
-    condition = None if since is None else changed_since(entity, since - OVERLAP)
+    # (after, last, condition) of each part of the source to compare
+    windows = [(None, None, None if since is None else changed_since(entity, since - OVERLAP))]
     if scope is not None and scope.changed is not None:
-        parts = [digests.in_chunks(entity, scope.width, scope.changed)] if scope.changed else []
-        parts += [with_keys(entity, linkable)] if linkable else []
-        if not parts:
-            return tally
-        condition = sql.SQL(" OR ").join(parts)
-    after: int | None = None
-    while True:
+        changed = digests.in_chunks(entity, scope.width, scope.changed) if scope.changed else None
+        windows = [(a, b, changed) for a, b in digests.key_spans(scope.width, scope.changed)]
+        if linkable:
+            outside = sql.SQL(" AND NOT {}").format(changed) if changed else sql.SQL("")
+            windows.append((None, None, with_keys(entity, linkable) + outside))
+    for after, last, condition in windows:
+        while True:
 
-        def chunk(after: int | None = after) -> int | None:
-            rows = ctx.session.source().read_batch(
-                entity, after, ctx.batch_size, condition=condition
-            )
-            if not rows:
-                return None
-            target = ctx.session.target()
-            with target.transaction():
-                applier.apply(target, [shaper.shape(row) for row in rows], tally, ctx.run_id, None)
-            return int(rows[-1][0])
+            def chunk(
+                after: int | None = after,
+                last: int | None = last,
+                condition: sql.Composable | None = condition,
+            ) -> int | None:
+                rows = ctx.session.source().read_batch(
+                    entity, after, ctx.batch_size, last, condition=condition
+                )
+                if not rows:
+                    return None
+                target = ctx.session.target()
+                with target.transaction():
+                    staged = [shaper.shape(row) for row in rows]
+                    applier.apply(target, staged, tally, ctx.run_id, None)
+                return int(rows[-1][0])
 
-        after = guarded(ctx, entity.name, "comparing", chunk)
-        if after is None:
-            break
+            after = guarded(ctx, entity.name, "comparing", chunk)
+            if after is None:
+                break
     if latest is not None:
         guarded(
             ctx,
