@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from ferry.catalog.registry import Catalogue
-from ferry.catalog.spec import Source, Workflow
+from ferry.catalog.spec import Parent, Source, Workflow
 from ferry.db.endpoints import Endpoints
 from ferry.engine.runner import RunOptions
 from ferry.engine.session import RunSession
@@ -19,7 +19,8 @@ from ferry.progress import SilentProgress
 from ferry.settings import load_settings
 from ferry.sync.runner import SyncResult, run_sync
 from tests.db import toy
-from tests.db.toy import CATALOGUE, migrate, outcomes
+from tests.db.test_validate import failures
+from tests.db.toy import CATALOGUE, migrate, outcomes, validate
 
 
 def sync(
@@ -192,6 +193,40 @@ def test_rows_sharing_a_change_time_across_a_batch_boundary_are_all_carried(
             " WHERE id IN (33, 34)"
         )
     assert sync(toy_urls, catalogue=catalogue)["books"].changed == 2
+
+
+def test_a_parent_arriving_after_the_watermark_links_its_unchanged_children(toy_urls) -> None:
+    """A book whose optional author was absent migrated with no author and a note. After a
+    first sync (which sets the change-time watermark) the author arrives; the book's row is
+    unchanged, yet the next sync links it, as a fresh migration would have."""
+    source, target = toy_urls
+    with psycopg.connect(source) as conn:
+        conn.execute("ALTER TABLE books ADD COLUMN updated_at timestamptz DEFAULT '2025-01-01'")
+        conn.execute("UPDATE books SET updated_at = '2023-01-01' WHERE id = 5")  # long before
+    with psycopg.connect(target) as conn:
+        conn.execute("ALTER TABLE books ALTER COLUMN author_id DROP NOT NULL")
+    books = dataclasses.replace(
+        CATALOGUE.entities["books"],
+        source=Source("books b", "b.id", changed_at="b.updated_at"),
+        parents=(Parent("author_id", "authors", "b.author_id", required=False),),
+    )
+    catalogue = Catalogue.build(
+        "toy-late-author",
+        [CATALOGUE.entities["authors"], books],
+        [Workflow("everything", ("authors", "books"))],
+    )
+    migrate(toy_urls, catalogue=catalogue)
+    sync(toy_urls, catalogue=catalogue)
+    with psycopg.connect(source) as conn:  # book 5's author, absent until now
+        conn.execute("INSERT INTO authors VALUES (99, 'Zoe', 'zoe@example.org', false, 'Bern')")
+    sync(toy_urls, catalogue=catalogue)
+    with psycopg.connect(target) as conn:
+        linked = conn.execute(
+            "SELECT a.legacy_author_id FROM books b JOIN authors a ON a.id = b.author_id"
+            " WHERE b.legacy_book_id = 5"
+        ).fetchone()
+    assert linked == (99,)
+    assert failures(validate(toy_urls, catalogue=catalogue)) == {}
 
 
 def test_rows_whose_new_version_fails_leave_with_their_children(toy_urls, fresh_target) -> None:

@@ -112,10 +112,17 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
                 ctx.session.source(), ctx.session.target(), entity, ctx.parameters["catalogue"]
             ),
         )
+    # the run whose view of the source this sync compares against: the one that stored the
+    # digests, or for an entity with a change time the one that set its watermark
+    since_run = scope.since_run if scope is not None else None
+    if entity.source.changed_at is not None:
+        since_run = guarded(
+            ctx, name, "reading the watermark of", lambda: _watermark_run(ctx, name)
+        )
     parents_gained = set()
-    if scope is not None and scope.since_run is not None:
+    if since_run is not None:
         parents_gained = guarded(
-            ctx, name, "reading the parents of", lambda: _gained(ctx, entity, scope.since_run)
+            ctx, name, "reading the parents of", lambda: _gained(ctx, entity, since_run)
         )
     held = None  # held-back rows whose cause cannot have been fixed stay as they are
     if scope is not None and scope.changed is not None:
@@ -169,6 +176,15 @@ def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
     run again still sees it."""
     parents = sorted({p.entity for p in entity.parents})
     return mappings.gained_since(ctx.session.target(), parents, since_run)
+
+
+def _watermark_run(ctx: RunContext, name: str) -> int | None:
+    row = (
+        ctx.session.target()
+        .execute("SELECT run_id FROM ferry.sync_watermarks WHERE entity = %s", (name,))
+        .fetchone()
+    )
+    return row[0] if row else None
 
 
 def _linkable(ctx: RunContext, name: str) -> list[int]:
@@ -230,13 +246,14 @@ def _apply_changes(
         ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
     )
     # (after, last, condition) of each part of the source to compare
-    windows = [(None, None, None if since is None else changed_since(entity, since - OVERLAP))]
+    changed = None if since is None else changed_since(entity, since - OVERLAP)
+    windows = [(None, None, changed)]
     if scope is not None and scope.changed is not None:
         changed = digests.in_chunks(entity, scope.width, scope.changed) if scope.changed else None
         windows = [(a, b, changed) for a, b in digests.key_spans(scope.width, scope.changed)]
-        if linkable:
-            outside = sql.SQL(" AND NOT {}").format(changed) if changed else sql.SQL("")
-            windows.append((None, None, with_keys(entity, linkable) + outside))
+    if linkable and windows != [(None, None, None)]:  # else every row is compared anyway
+        outside = sql.SQL(" AND ({}) IS NOT TRUE").format(changed) if changed else sql.SQL("")
+        windows.append((None, None, with_keys(entity, linkable) + outside))
     for after, last, condition in windows:
         while True:
 
