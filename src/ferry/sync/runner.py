@@ -112,13 +112,10 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
                 ctx.session.source(), ctx.session.target(), entity, ctx.parameters["catalogue"]
             ),
         )
+    watermark = guarded(ctx, name, "reading the watermark of", lambda: _watermark(ctx, entity))
     # the run whose view of the source this sync compares against: the one that stored the
     # digests, or for an entity with a change time the one that set its watermark
-    since_run = scope.since_run if scope is not None else None
-    if entity.source.changed_at is not None:
-        since_run = guarded(
-            ctx, name, "reading the watermark of", lambda: _watermark_run(ctx, name)
-        )
+    since_run = watermark[1] if watermark else scope.since_run if scope is not None else None
     parents_gained = set()
     if since_run is not None:
         parents_gained = guarded(
@@ -148,7 +145,8 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
     linkable: list[int] = []
     if any(not p.required and p.entity in parents_gained for p in entity.parents):
         linkable = guarded(ctx, name, "reading the mappings of", lambda: _linkable(ctx, name))
-    tally = _apply_changes(ctx, entity, table, graph, scope, linkable)
+    since = watermark[0] if watermark else None
+    tally = _apply_changes(ctx, entity, table, graph, scope, since, linkable)
     result.changed, result.leaving, result.refused = tally.changed, tally.leaving, tally.refused
     for release in tally.releases:
         result.took(release)
@@ -176,15 +174,6 @@ def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
     run again still sees it."""
     parents = sorted({p.entity for p in entity.parents})
     return mappings.gained_since(ctx.session.target(), parents, since_run)
-
-
-def _watermark_run(ctx: RunContext, name: str) -> int | None:
-    row = (
-        ctx.session.target()
-        .execute("SELECT run_id FROM ferry.sync_watermarks WHERE entity = %s", (name,))
-        .fetchone()
-    )
-    return row[0] if row else None
 
 
 def _linkable(ctx: RunContext, name: str) -> list[int]:
@@ -234,24 +223,25 @@ def _apply_changes(
     table: TargetTable,
     graph: DependencyGraph,
     scope: digests.Scope | None,
+    since: datetime | None,
     linkable: list[int],
 ) -> ChangeTally:
     """Compare and update, chunk by chunk, the rows that may have changed: those changed since
-    the watermark (entities with a change time), else those of chunks whose digest differs,
-    plus `linkable` rows; every row when neither tells."""
+    the watermark `since` (entities with a change time), else those of chunks whose digest
+    differs, plus `linkable` rows; every row when neither tells."""
     tally = ChangeTally()
     applier = ChangeApplier(entity, table, graph)
     shaper = RowShaper(entity)
-    since, latest = guarded(
-        ctx, entity.name, "reading the watermark of", lambda: _window(ctx, entity)
-    )
+    latest = guarded(ctx, entity.name, "reading the change times of", lambda: _latest(ctx, entity))
     # (after, last, condition) of each part of the source to compare
-    changed = None if since is None else changed_since(entity, since - OVERLAP)
-    windows = [(None, None, changed)]
     if scope is not None and scope.changed is not None:
         changed = digests.in_chunks(entity, scope.width, scope.changed) if scope.changed else None
         windows = [(a, b, changed) for a, b in digests.key_spans(scope.width, scope.changed)]
-    if linkable and windows != [(None, None, None)]:  # else every row is compared anyway
+    else:
+        changed = None if since is None else changed_since(entity, since - OVERLAP)
+        windows = [(None, None, changed)]
+    every_row = windows == [(None, None, None)]
+    if linkable and not every_row:
         outside = sql.SQL(" AND ({}) IS NOT TRUE").format(changed) if changed else sql.SQL("")
         windows.append((None, None, with_keys(entity, linkable) + outside))
     for after, last, condition in windows:
@@ -286,18 +276,26 @@ def _apply_changes(
     return tally
 
 
-def _window(ctx: RunContext, entity: Entity) -> tuple[datetime | None, datetime | None]:
-    """The previous watermark (None: compare every row) and the latest change time now."""
+def _watermark(ctx: RunContext, entity: Entity) -> tuple[datetime, int] | None:
+    """The change time up to which the last sync compared the entity, and that sync's run
+    (None: no change time declared, or never synced: every row is compared)."""
     if entity.source.changed_at is None:
-        return None, None
-    previous = (
+        return None
+    return (
         ctx.session.target()
-        .execute("SELECT changed_at FROM ferry.sync_watermarks WHERE entity = %s", (entity.name,))
+        .execute(
+            "SELECT changed_at, run_id FROM ferry.sync_watermarks WHERE entity = %s",
+            (entity.name,),
+        )
         .fetchone()
     )
-    source = ctx.session.source().conn
-    latest = source.execute(latest_change_query(entity)).fetchone()[0]
-    return (previous[0] if previous else None), latest
+
+
+def _latest(ctx: RunContext, entity: Entity) -> datetime | None:
+    """The latest change time in the source now (None: no change time declared)."""
+    if entity.source.changed_at is None:
+        return None
+    return ctx.session.source().conn.execute(latest_change_query(entity)).fetchone()[0]
 
 
 def _set_watermark(ctx: RunContext, entity: Entity, latest: datetime) -> None:

@@ -172,8 +172,10 @@ def verify_content(
     shaper = RowShaper(entity)
     tally = ContentTally()
 
+    not_skipped = unskipped(entity)  # skipped rows are the accounting's (skips.py)
+
     def read(after: int | None) -> tuple[int | None, list[tuple]]:
-        rows = reader.read_batch(entity, after, batch_size, condition=unskipped(entity))
+        rows = reader.read_batch(entity, after, batch_size, condition=not_skipped)
         return (int(rows[-1][0]) if rows else None), [shaper.shape(row) for row in rows]
 
     with ReadAhead(read) as reads:  # the next chunk is read while one is compared

@@ -45,16 +45,13 @@ def skips_differing(
     width = max(1, ((high or 0) + 1) * CHUNK_KEYS // max(rows, 1))
     source_pairs = skipped_keys_query(entity)
     records = ledger_checks.skip_records(entity.name)
-    in_source, recorded = (
-        _digests(reader.conn, source_pairs, width),
-        _digests(target, records, width),
-    )
+    in_source = _digests(reader.conn, source_pairs, width)
+    recorded = _digests(target, records, width)
     chunks = sorted(
         c for c in in_source.keys() | recorded.keys() if in_source.get(c) != recorded.get(c)
     )
     if not chunks:
         return []
-    differing = _pairs(reader.conn, source_pairs, width, chunks) ^ _pairs(
-        target, records, width, chunks
-    )
+    in_source_pairs = _pairs(reader.conn, source_pairs, width, chunks)
+    differing = in_source_pairs ^ _pairs(target, records, width, chunks)
     return sorted({key for key, _ in differing})
