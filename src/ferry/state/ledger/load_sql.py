@@ -34,8 +34,10 @@ class StageNames:
 
 
 def create_stage(stage: sql.Identifier, names: StageNames) -> sql.Composed:
+    """The batch's stage table; `_id` (the row's deterministic new key) is NULL for a row
+    skipped by rule, which is never written and has no key in the target."""
     columns = [
-        sql.SQL("_key bigint NOT NULL, _id uuid NOT NULL, _status text NOT NULL"),
+        sql.SQL("_key bigint NOT NULL, _id uuid, _status text NOT NULL"),
         sql.SQL("_reason text, _message text"),
         sql.SQL("_dedup text, _notes text[] NOT NULL DEFAULT '{}'"),
         sql.SQL("_new_id uuid, _sqlstate text, _constraint text"),
