@@ -14,8 +14,6 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 
@@ -26,6 +24,7 @@ from ferry.engine import bulk
 from ferry.engine.context import EntityResult, RunContext
 from ferry.engine.late_parents import late_parents_of, link_late_parents
 from ferry.engine.load import BatchCounts, BatchLoader
+from ferry.engine.parallel import on_workers
 from ferry.engine.prefetch import ReadAhead
 from ferry.engine.retries import on_database, with_retries
 from ferry.engine.slices import cut, slice_count
@@ -120,25 +119,9 @@ def _migrate_range(
 def _in_parallel(
     ctx: RunContext, ranges: list[KeyRange], loop: Callable[[RunContext, KeyRange], None]
 ) -> None:
-    """One worker per key range, each on connections of its own sharing the run's snapshot;
-    the first failure is raised once every range has stopped."""
-    if len(ranges) == 1:
-        loop(ctx, ranges[0])
-        return
-    snapshot = ctx.session.shareable_snapshot()
-
-    def in_worker(key_range: KeyRange) -> FerryError | None:
-        with ctx.session.worker(ctx.run_id, snapshot) as session:
-            try:
-                loop(replace(ctx, session=session), key_range)
-            except FerryError as exc:
-                return exc
-        return None
-
-    with ThreadPoolExecutor(len(ranges), thread_name_prefix="ferry-slice") as pool:
-        failures = [f for f in pool.map(in_worker, ranges) if f is not None]
-    if failures:
-        raise failures[0]
+    """One worker per key range, each on connections of its own sharing the run's snapshot."""
+    snapshot = ctx.session.shareable_snapshot() if len(ranges) > 1 else None
+    on_workers(ctx, ranges, loop, snapshot=snapshot)
 
 
 def _key_ranges(ctx: RunContext, entity: Entity, start: int | None, total: int) -> list[KeyRange]:
@@ -200,6 +183,7 @@ def _digest(ctx: RunContext, entity: Entity, *, whole: bool) -> None:
             ctx.session.target(),
             entity,
             ctx.run_id,
+            digests.on_workers_of(ctx, entity),
             whole=whole,
             restart=ctx.restart,
         ),

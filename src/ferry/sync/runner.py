@@ -109,7 +109,11 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
             name,
             "digesting the source rows of",
             lambda: digests.scope(
-                ctx.session.source(), ctx.session.target(), entity, ctx.parameters["catalogue"]
+                ctx.session.source(),
+                ctx.session.target(),
+                entity,
+                ctx.parameters["catalogue"],
+                digests.on_workers_of(ctx, entity),
             ),
         )
     watermark = guarded(ctx, name, "reading the watermark of", lambda: _watermark(ctx, entity))
