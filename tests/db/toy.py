@@ -175,11 +175,17 @@ def snapshot(target: str) -> dict[str, list]:
         }
 
 
-def validate(urls: tuple[str, str], target: str = "everything", catalogue: Catalogue | None = None):
+def validate(
+    urls: tuple[str, str],
+    target: str = "everything",
+    catalogue: Catalogue | None = None,
+    workers: int = 1,
+):
     catalogue = catalogue or CATALOGUE
     settings = load_settings(source_url=urls[0], target_url=urls[1])
     phases = make_plan(catalogue, target).phases
+    options = RunOptions(4, workers=workers)
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
         return run_validate(
-            session, catalogue, phases, target, options=RunOptions(4), progress=SilentProgress()
+            session, catalogue, phases, target, options=options, progress=SilentProgress()
         )

@@ -45,7 +45,7 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
             checks.keys(target, catalogue, entity),
             checks.integrity(target, catalogue, entity),
         ]
-        content, money = verify_content(reader, target, entity, table, ctx.batch_size)
+        content, money = verify_content(ctx, entity, table, outcomes[0].numbers["source"])
         outcomes += [content, *money, *checks.declared(target, entity)]
         return outcomes
 
