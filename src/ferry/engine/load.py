@@ -2,6 +2,10 @@
 
 Steps, all set-based over a temporary stage table that holds the batch:
 1. COPY the stage rows in (values as text; skipped and rejected rows carry only key and reason).
+   In a *fresh* batch, whose key range holds no record of ferry's yet (a first load: no
+   mapping, quarantine entry or skip record), rows skipped by rule are not staged but copied
+   straight into the skip records: nothing earlier can concern them (notifications skip 3M
+   rows at scale 1.0), and the steps below that only reconcile earlier records are left out.
 2. Rows that already have a mapping (an earlier run, or an earlier tool) are left alone.
 3. Duplicates (entities that declare a dedup key) map onto their canonical row.
 4. Parents resolve through ferry's mappings (the ledger); a missing required parent quarantines.
@@ -23,7 +27,7 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine.target import TargetTable, check_columns
-from ferry.engine.transform import INSERT, REJECTED, SKIPPED, written_columns
+from ferry.engine.transform import INSERT, REJECTED, SKIPPED, STATUS, written_columns
 from ferry.errors import StateError
 from ferry.state.ledger import load_sql as q
 
@@ -68,9 +72,13 @@ class BatchLoader:
     def load(self, rows: Sequence[tuple[Any, ...]], run_id: int | None, batch: int) -> BatchCounts:
         """Stage, resolve, insert and record one batch inside the caller's transaction."""
         cur = self.conn.cursor()
-        fill_stage(cur, self.stage, self.names, rows)
+        fresh = bool(rows) and self._fresh(cur, rows)
+        skipped = [row for row in rows if row[STATUS] == SKIPPED] if fresh else []
+        staged = [row for row in rows if row[STATUS] != SKIPPED] if fresh else rows
+        fill_stage(cur, self.stage, self.names, staged)
         entity = sql.Literal(self.entity.name)
-        cur.execute(q.mark_existing(self.stage, entity))
+        if not fresh:
+            cur.execute(q.mark_existing(self.stage, entity))
         if self.entity.dedup_key:
             cur.execute(q.mark_dedup(self.stage, entity, self.entity.dedup_fix))
         for index, parent in enumerate(self.entity.parents):
@@ -81,14 +89,28 @@ class BatchLoader:
         if self.entity.dedup_key:
             cur.execute(q.orphaned_duplicates(self.stage, entity))
         statuses = Counter(dict(cur.execute(q.count_statuses(self.stage)).fetchall()))
-        counts = BatchCounts.from_statuses(statuses)
-        if counts.processed != len(rows):
+        if len(staged) != sum(statuses.values()):
             raise StateError(
-                f"Batch {batch} of {self.entity.name} staged {counts.processed} of {len(rows)} "
-                "rows; the run stops so that no row goes unaccounted."
+                f"Batch {batch} of {self.entity.name} staged {sum(statuses.values())} of "
+                f"{len(staged)} rows; the run stops so that no row goes unaccounted."
             )
-        self._record(cur, entity, run_id, batch, counts)
-        return counts
+        self._record(cur, entity, run_id, batch, BatchCounts.from_statuses(statuses), fresh)
+        if skipped:
+            self._copy_skipped(cur, skipped, run_id, batch)
+            statuses[SKIPPED] += len(skipped)
+        return BatchCounts.from_statuses(statuses)
+
+    def _fresh(self, cur: psycopg.Cursor, rows: Sequence[tuple[Any, ...]]) -> bool:
+        """No record of ferry's lies in the batch's key range (rows come in key order)."""
+        params = {"entity": self.entity.name, "first": rows[0][0], "last": rows[-1][0]}
+        return not cur.execute(q.records_in_range(), params).fetchone()[0]
+
+    def _copy_skipped(
+        self, cur: psycopg.Cursor, skipped: list[tuple[Any, ...]], run_id: int | None, batch: int
+    ) -> None:
+        with cur.copy(q.COPY_SKIPPED) as copy:
+            for row in skipped:
+                copy.write_row((self.entity.name, row[0], row[3], run_id, batch))
 
     def _insert(self, cur: psycopg.Cursor) -> None:
         """Insert every row still marked 'insert'; isolate refused rows by bisection."""
@@ -139,7 +161,10 @@ class BatchLoader:
         run_id: int | None,
         batch: int,
         counts: BatchCounts,
+        fresh: bool,
     ) -> None:
+        """Write the staged rows' bookkeeping; in a fresh batch there are no earlier records
+        to reconcile (quarantine entries to resolve, skip records to drop)."""
         params = {"run_id": run_id, "batch": batch}
         expected = {
             "mappings": counts.inserted + counts.merged,
@@ -147,6 +172,8 @@ class BatchLoader:
             "skipped": counts.skipped,
         }
         for name, statement in q.bookkeeping(self.stage, entity).items():
+            if fresh and name in ("resolve_quarantine", "unskip"):
+                continue
             cur.execute(statement, params)
             if name in expected and cur.rowcount != expected[name]:
                 raise StateError(

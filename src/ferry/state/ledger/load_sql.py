@@ -286,6 +286,22 @@ def orphaned_duplicates(stage: sql.Identifier, entity: sql.Literal) -> sql.Compo
     ).format(stage=stage, entity=entity, mappings=MAPPINGS)
 
 
+def records_in_range() -> sql.SQL:
+    """Whether ferry holds any record (mapping, quarantine entry, skip record) of the entity
+    (parameter `entity`) with a legacy id between `first` and `last`."""
+    return sql.SQL(
+        "SELECT EXISTS (SELECT 1 FROM ferry.migration_mappings WHERE entity = %(entity)s"
+        "  AND legacy_id BETWEEN %(first)s AND %(last)s)"
+        " OR EXISTS (SELECT 1 FROM ferry.quarantine WHERE entity = %(entity)s"
+        "  AND legacy_id BETWEEN %(first)s AND %(last)s)"
+        " OR EXISTS (SELECT 1 FROM ferry.skipped WHERE entity = %(entity)s"
+        "  AND legacy_id BETWEEN %(first)s AND %(last)s)"
+    )
+
+
+COPY_SKIPPED = sql.SQL("COPY ferry.skipped (entity, legacy_id, rule, run_id, batch) FROM STDIN")
+
+
 def count_statuses(stage: sql.Identifier) -> sql.Composed:
     return sql.SQL("SELECT _status, count(*) FROM {} GROUP BY _status").format(stage)
 
