@@ -117,17 +117,35 @@ USER_MESSAGE_ATTACHMENTS = _attachments(
 )
 
 # The kind of a notification, read from its template name (the legacy app has no code for it).
+# Matched in the name lowered once per row (`nt`, a lateral of the source): in UTF-8, ILIKE
+# lowers the text for every pattern, and eleven ILIKEs cost about 2-3.6 µs a row, paid by the
+# batch read, the source digests and the validation of 2M notifications.
+_KINDS = (
+    (("ship",), "shipment_update"),
+    (("payment", "invoice"), "payment_update"),
+    (("order", "instruction"), "order_update"),
+    (("case", "plan"), "case_update"),
+    (("remind",), "reminder"),
+    (("welcome",), "welcome"),
+    (("status",), "status_update"),
+)
 NOTIFICATION_TYPE = (
-    "CASE WHEN n.template_name ILIKE '%ship%' THEN 'shipment_update'"
-    " WHEN n.template_name ILIKE '%payment%' OR n.template_name ILIKE '%invoice%'"
-    " THEN 'payment_update'"
-    " WHEN n.template_name ILIKE '%order%' OR n.template_name ILIKE '%instruction%'"
-    " THEN 'order_update'"
-    " WHEN n.template_name ILIKE '%case%' OR n.template_name ILIKE '%plan%' THEN 'case_update'"
-    " WHEN n.template_name ILIKE '%remind%' THEN 'reminder'"
-    " WHEN n.template_name ILIKE '%welcome%' THEN 'welcome'"
-    " WHEN n.template_name ILIKE '%status%' THEN 'status_update'"
-    " ELSE 'notification' END"
+    "CASE "
+    + " ".join(
+        "WHEN "
+        + " OR ".join(f"strpos(nt.name, '{word}') > 0" for word in words)
+        + f" THEN '{kind}'"
+        for words, kind in _KINDS
+    )
+    + " ELSE 'notification' END"
+)
+LOWERED_NAME = "CROSS JOIN LATERAL (SELECT lower(n.template_name) AS name) nt"
+# The notification's item and sending flag as jsonb prints them (keys shortest first), written
+# as text: jsonb_build_object(...)::text built and printed a document per row (1.5-2.1 µs).
+NOTIFICATION_METADATA = (
+    "'{\"sent\": ' || coalesce(n.sent::text, 'null')"
+    " || ', \"item_id\": ' || coalesce(n.item_id::text, 'null')"
+    " || ', \"item_type_id\": ' || coalesce(n.item_type_id::text, 'null') || '}'"
 )
 # django_content_type 9 is dispatch.instruction: the notification is about an order.
 INSTRUCTION_CONTENT_TYPE = 9
@@ -139,7 +157,7 @@ SYSTEM_MESSAGES = Entity(
     "system messages: template name as message code, parsed context as message data; a "
     "context that is not a JSON object is quarantined (message_data holds parsed documents "
     "only); the order is the notification's item when it is an instruction.",
-    source=Source("dispatch_notification n", "n.id"),
+    source=Source("dispatch_notification n", "n.id", joins=LOWERED_NAME),
     skip_rules=(
         SkipRule(
             "outside_valid_subset",
@@ -170,11 +188,7 @@ SYSTEM_MESSAGES = Entity(
         Column("is_read", "n.read"),
         Column("processed", "coalesce(n.sent, false)"),
         Column("created_at", "n.created_at"),
-        Column(
-            "metadata",
-            "jsonb_build_object('item_type_id', n.item_type_id, 'item_id', n.item_id,"
-            " 'sent', n.sent)::text",
-        ),
+        Column("metadata", NOTIFICATION_METADATA),
         Column("legacy_notification_id", "n.id", legacy_key=True),
     ),
 )
