@@ -20,7 +20,7 @@ import psycopg
 from psycopg import sql
 
 from ferry.catalog.spec import Entity
-from ferry.engine.load import apply_isolating_refusals, fill_stage
+from ferry.engine.load import apply_isolating_refusals, fill_stage, keys_to_insert
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import written_columns
 from ferry.state.ledger import load_sql as q
@@ -109,15 +109,20 @@ class ChangeApplier:
         release = self._release_leaving(cur, run_id, batch)
         tally.leaving += release.released
         tally.releases.append(release)
-        keys = [r[0] for r in cur.execute(q.keys_to_insert(self.stage)).fetchall()]
-        tally.compared += len(keys)
+        span = cur.execute(q.span_to_insert(self.stage)).fetchone()
+        tally.compared += span[0]
 
-        def count(_chunk: list[int], written: int) -> None:
+        def count(_count: int, written: int) -> None:
             tally.changed += written
 
         refused: list[int] = []
         apply_isolating_refusals(
-            conn, self._update, keys, count, lambda key, _exc: refused.append(key)
+            conn,
+            self._update,
+            span,
+            lambda: keys_to_insert(cur, self.stage),
+            count,
+            lambda key, _exc: refused.append(key),
         )
         tally.refused += refused
         cur.execute(q.refresh_mappings(self.stage, self.entity), {"refused": refused})

@@ -194,6 +194,13 @@ def keys_to_insert(stage: sql.Identifier) -> sql.Composed:
     return sql.SQL("SELECT _key FROM {} WHERE _status = 'insert' ORDER BY _key").format(stage)
 
 
+def span_to_insert(stage: sql.Identifier) -> sql.Composed:
+    """How many stage rows are to be written, and their lowest and highest key."""
+    return sql.SQL("SELECT count(*), min(_key), max(_key) FROM {} WHERE _status = 'insert'").format(
+        stage
+    )
+
+
 @dataclass(frozen=True)
 class Expected:
     """The target row a stage row becomes: column names, value expressions, parent joins.
