@@ -113,6 +113,21 @@ def test_content_compared_in_key_ranges_finds_every_difference(toy_urls, monkeyp
     assert money.totals["target"] == str(Decimal(money.totals["source"]) + Decimal("0.01"))
 
 
+def test_rows_after_a_chunk_of_skipped_rows_are_compared(toy_urls) -> None:
+    """A chunk (four rows here) made only of rows skipped by rule compares nothing, and the
+    rows after it are still compared."""
+    with psycopg.connect(toy_urls[0]) as conn:
+        conn.execute(
+            "INSERT INTO authors (id, name, is_test) SELECT g, 'test ' || g, true"
+            " FROM generate_series(100, 111) g"
+        )
+        conn.execute("INSERT INTO authors (id, name, city) VALUES (112, 'Dee', 'Lima')")
+    migrate(toy_urls)
+    with psycopg.connect(toy_urls[1]) as conn:
+        conn.execute("UPDATE authors SET city = 'Quito' WHERE legacy_author_id = 112")
+    assert failures(validate(toy_urls)) == {("authors", "content"): [112]}
+
+
 SKIP_CHANGED = {
     "a migrated author is now a test account": (
         "UPDATE authors SET is_test = true WHERE id = 5",

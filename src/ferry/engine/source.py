@@ -168,11 +168,6 @@ def skipped_keys_query(entity: Entity) -> sql.Composed:
     )
 
 
-def unskipped(entity: Entity) -> sql.Composable | None:
-    """The condition that a row meets no skip rule (None: the entity declares none)."""
-    return sql.SQL("{} IS NULL").format(SKIPPED_BY) if entity.skip_rules else None
-
-
 def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
     """The keys at the given fractions (parameter: float8[]) of the entity's keys after `after`."""
     query = sql.SQL(
