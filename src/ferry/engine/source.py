@@ -168,6 +168,19 @@ def skipped_keys_query(entity: Entity) -> sql.Composed:
     )
 
 
+def unskipped(entity: Entity) -> sql.Composable | None:
+    """The condition that a row meets no skip rule (None: the entity declares none), written as
+    each rule's predicate negated. The source's planner estimates those like any filter; the
+    same condition as `rule IS NULL` over the rules' CASE looked to it like 0.5% of the rows,
+    and at scale 0.25 it scanned and sorted the whole notification table for every chunk."""
+    if not entity.skip_rules:
+        return None
+    return sql.SQL(" AND ").join(
+        sql.SQL("NOT coalesce(({}), false)").format(sql.SQL(rule.where))
+        for rule in entity.skip_rules
+    )
+
+
 def key_percentiles_query(entity: Entity, after: int | None) -> sql.Composed:
     """The keys at the given fractions (parameter: float8[]) of the entity's keys after `after`."""
     query = sql.SQL(
