@@ -27,7 +27,14 @@ from psycopg import sql
 
 from ferry.catalog.spec import Entity
 from ferry.engine.target import TargetTable, check_columns
-from ferry.engine.transform import INSERT, REJECTED, SKIPPED, STATUS, written_columns
+from ferry.engine.transform import (
+    INSERT,
+    REASON,
+    REJECTED,
+    SKIPPED,
+    STATUS,
+    written_columns,
+)
 from ferry.errors import StateError
 from ferry.state.ledger import load_sql as q
 
@@ -110,7 +117,7 @@ class BatchLoader:
     ) -> None:
         with cur.copy(q.COPY_SKIPPED) as copy:
             for row in skipped:
-                copy.write_row((self.entity.name, row[0], row[3], run_id, batch))
+                copy.write_row((self.entity.name, row[0], row[REASON], run_id, batch))
 
     def _insert(self, cur: psycopg.Cursor) -> None:
         """Insert every row still marked 'insert'; isolate refused rows by bisection."""
@@ -236,19 +243,17 @@ def apply_isolating_refusals(
     failure = attempt(first, last, count)
     if failure is None:
         return
-    pending = [keys()]
+    # slices to isolate, each with its failure when already known (the whole range's)
+    pending: list[tuple[list[int], psycopg.Error | None]] = [(keys(), failure)]
     while pending:
-        chunk = pending.pop()
-        if failure is None:
-            failure = attempt(chunk[0], chunk[-1], len(chunk))
-            if failure is None:
-                continue
+        chunk, failure = pending.pop()
+        if failure is None and (failure := attempt(chunk[0], chunk[-1], len(chunk))) is None:
+            continue
         if len(chunk) == 1:
             refused(chunk[0], failure)
         else:
             middle = len(chunk) // 2
-            pending += [chunk[middle:], chunk[:middle]]
-        failure = None
+            pending += [(chunk[middle:], None), (chunk[:middle], None)]
 
 
 def keys_to_insert(cur: psycopg.Cursor, stage: sql.Identifier) -> list[int]:

@@ -19,7 +19,7 @@ from ferry.engine.outcome import Fixed, Rejected, RowRejected
 from ferry.engine.source import DEDUP, KEY, SKIP, SourceLayout
 
 INSERT, SKIPPED, REJECTED = "insert", "skipped", "rejected"
-STATUS = 2  # position of _status in a stage row
+STATUS, REASON = 2, 3  # positions of _status and _reason in a stage row (_key is first)
 HEAD = 7  # stage columns before the parents: _key, _id, _status, _reason, _message, _dedup, _notes
 
 

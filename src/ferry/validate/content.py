@@ -254,10 +254,9 @@ def _compare_range(
 
     with ReadAhead(read) as reads:
         last, staged = reads.take(key_range.after)
-        while last is not None:
+        while staged:
             reads.ahead(last)
-            if staged:
-                comparer.compare(staged, tally)
+            comparer.compare(staged, tally)
             last, staged = reads.take(last)
     return tally
 
