@@ -1,4 +1,5 @@
-"""Source digests computed in parts, across worker sessions, equal those of one query."""
+"""Source digests computed in parts, across worker sessions, or added up from a migrate's
+batches, equal those of one query."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import psycopg
 from ferry.db.endpoints import Endpoints
 from ferry.engine.context import RunContext
 from ferry.engine.session import RunSession
+from ferry.engine.slices import slice_count
+from ferry.engine.source import SourceReader
 from ferry.progress import SilentProgress
 from ferry.settings import load_settings
 from ferry.sync import digests
@@ -47,3 +50,23 @@ def test_digests_in_parts_equal_the_whole(toy_urls) -> None:
         # spans known from digests stored earlier: rows beyond them still land in the parts
         narrower = digests.ChunkSpan(10, 200)
         assert digests.on_workers_of(ctx, entity, min_chunks=1)(width, narrower) == whole
+
+
+def test_a_migrate_stores_the_digests_its_batches_read(toy_urls) -> None:
+    """Authors in one key range, books in two slices on two workers: the sums of the hashes
+    read beside the rows equal the digests the source computes (what the next sync compares
+    against), chunk for chunk."""
+    source, target = toy_urls
+    _fill(source)
+    books = [(key, 1 + key % 2000, f"t{key}", "1.00", 1 + key % 2) for key in range(1, 3001)]
+    with psycopg.connect(source) as conn, conn.cursor() as cur:
+        cur.executemany("INSERT INTO books VALUES (%s, %s, %s, %s, %s)", books)
+    assert slice_count(toy.CATALOGUE.entities["books"], 3000, 2, 100) == 2
+    toy.migrate(toy_urls, batch_size=100, workers=2)
+    with psycopg.connect(target) as conn:
+        stored = {name: digests.stored_digests(conn, name) for name in ("authors", "books")}
+    with psycopg.connect(source) as conn:
+        reader = SourceReader(conn)
+        for name, (width, held, _) in stored.items():
+            assert held and width is not None
+            assert held == digests.source_digests(reader, toy.CATALOGUE.entities[name], width)

@@ -132,11 +132,12 @@ def migrate(
     restart: bool = False,
     batch_size=7,
     catalogue: Catalogue | None = None,
+    workers: int = 1,
 ):
     catalogue = catalogue or CATALOGUE
     settings = load_settings(source_url=urls[0], target_url=urls[1])
     phases = make_plan(catalogue, "everything").phases
-    options = RunOptions(batch_size, dry_run=dry_run, restart=restart)
+    options = RunOptions(batch_size, dry_run=dry_run, restart=restart, workers=workers)
     with RunSession(Endpoints(*urls, embedded=False), settings) as session:
         return run_migrate(
             session, catalogue, phases, "everything", options=options, progress=SilentProgress()

@@ -52,9 +52,14 @@ def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> En
         deferred = with_retries(ctx, entity.name, lambda: _defer(ctx, entity, table))
         if deferred:
             ctx.log.event("constraints_deferred", entity=entity.name, definitions=deferred)
-    ranges = with_retries(ctx, entity.name, lambda: _key_ranges(ctx, entity, start, total))
+    ranges, resumed = with_retries(ctx, entity.name, lambda: _key_ranges(ctx, entity, start, total))
+    sums = None  # the source digests, added up from the batches when this run reads them all
+    if _reads_everything(ctx, entity, start, resumed):
+        sums = with_retries(ctx, entity.name, lambda: _chunk_sums(ctx, entity))
     batches = itertools.count(1)  # shared by the slices; a retried batch takes a new number
-    loop = partial(_migrate_range, entity=entity, table=table, batches=batches, result=result)
+    loop = partial(
+        _migrate_range, entity=entity, table=table, batches=batches, result=result, sums=sums
+    )
     try:
         if ctx.dry_run or ctx.workers <= 1:  # a dry run stays in its one rolled-back transaction
             for key_range in ranges:
@@ -73,7 +78,7 @@ def migrate_entity(ctx: RunContext, entity: Entity, *, bulk: bool = False) -> En
         with_retries(ctx, entity.name, lambda: _link_late_parents(ctx, entity))
     with_retries(ctx, entity.name, lambda: _finish(ctx, entity, "completed", result))
     if ctx.operation == "migrate" and not ctx.dry_run:  # what the next sync compares against
-        with_retries(ctx, entity.name, lambda: _digest(ctx, entity, whole=start is None))
+        with_retries(ctx, entity.name, lambda: _digest(ctx, entity, whole=start is None, read=sums))
     result.status = "completed"
     result.seconds = time.monotonic() - started
     ctx.progress.entity_finished(entity.name, result.status)
@@ -88,16 +93,20 @@ def _migrate_range(
     table: TargetTable,
     batches: Iterator[int],
     result: EntityResult,
+    sums: digests.ChunkSums | None,
 ) -> None:
     """Batches of one key range, each from the range's committed checkpoint, until done; the
-    next batch is read while one is written."""
+    next batch is read while one is written. With `sums`, rows are read with their hashes,
+    added to it as their batch commits."""
     shaper = RowShaper(entity)
 
     def read(after: int | None) -> tuple[list, list[tuple]]:
         rows = on_database(
             "source",
             f"reading {entity.name}",
-            lambda: ctx.session.source().read_batch(entity, after, ctx.batch_size, key_range.last),
+            lambda: ctx.session.source().read_batch(
+                entity, after, ctx.batch_size, key_range.last, hashed=sums is not None
+            ),
         )
         _check_keys(entity, rows, after)
         return rows, [shaper.shape(row) for row in rows]
@@ -105,7 +114,9 @@ def _migrate_range(
     with ReadAhead(read) as reads:
         while True:
             counts = with_retries(
-                ctx, entity.name, lambda: _one_batch(ctx, entity, table, reads, key_range, batches)
+                ctx,
+                entity.name,
+                lambda: _one_batch(ctx, entity, table, reads, key_range, batches, sums),
             )
             if counts is None:
                 return
@@ -124,26 +135,28 @@ def _in_parallel(
     on_workers(ctx, ranges, loop, snapshot=snapshot)
 
 
-def _key_ranges(ctx: RunContext, entity: Entity, start: int | None, total: int) -> list[KeyRange]:
-    """The unfinished slice plan if there is one, else a new one for a large entity, else
-    the whole entity from its checkpoint."""
+def _key_ranges(
+    ctx: RunContext, entity: Entity, start: int | None, total: int
+) -> tuple[list[KeyRange], bool]:
+    """The unfinished slice plan if there is one (True: resumed), else a new one for a large
+    entity, else the whole entity from its checkpoint."""
 
-    def work() -> list[KeyRange]:
+    def work() -> tuple[list[KeyRange], bool]:
         target = ctx.session.target()
         with target.transaction():
             planned = slices.existing_plan(target, entity.name, ctx.operation)
             if planned:
-                return planned
+                return planned, True
             parts = slice_count(entity, total, ctx.workers, ctx.batch_size)
             if parts == 1 or ctx.dry_run:
-                return [KeyRange(start)]
+                return [KeyRange(start)], False
             ranges = on_database(  # a failure here is the source's, though inside this block
                 "source",
                 f"planning {entity.name}",
                 lambda: cut(ctx.session.source(), entity, start, parts),
             )
             slices.record_plan(target, ctx.run_id, entity.name, ctx.operation, ranges)
-            return ranges
+            return ranges, False
 
     return on_database("target", f"planning {entity.name}", work)
 
@@ -174,7 +187,31 @@ def _link_late_parents(ctx: RunContext, entity: Entity) -> None:
     )
 
 
-def _digest(ctx: RunContext, entity: Entity, *, whole: bool) -> None:
+def _reads_everything(ctx: RunContext, entity: Entity, start: int | None, resumed: bool) -> bool:
+    """This migrate reads every row of the entity, from its first key, under its snapshot:
+    what the digests stored after it describe (see sync.digests.after_migrate)."""
+    return (
+        ctx.operation == "migrate"
+        and not ctx.dry_run
+        and not ctx.restart
+        and start is None
+        and not resumed
+        and entity.source.changed_at is None
+    )
+
+
+def _chunk_sums(ctx: RunContext, entity: Entity) -> digests.ChunkSums:
+    width, _ = on_database(
+        "source",
+        f"counting {entity.name}",
+        lambda: digests.fresh_width(ctx.session.source(), entity),
+    )
+    return digests.ChunkSums(width)
+
+
+def _digest(
+    ctx: RunContext, entity: Entity, *, whole: bool, read: digests.ChunkSums | None
+) -> None:
     on_database(
         "target",
         f"digesting the source rows of {entity.name}",
@@ -186,6 +223,7 @@ def _digest(ctx: RunContext, entity: Entity, *, whole: bool) -> None:
             digests.on_workers_of(ctx, entity),
             whole=whole,
             restart=ctx.restart,
+            read=read,
         ),
     )
 
@@ -244,9 +282,10 @@ def _one_batch(
     reads: ReadAhead[tuple[list, list[tuple]]],
     key_range: KeyRange,
     batches: Iterator[int],
+    sums: digests.ChunkSums | None,
 ) -> BatchCounts | None:
-    """Read, transform and load the range's batch after its committed checkpoint; None when
-    the range is done.
+    """Read, transform and load the range's batch after its committed checkpoint (its rows'
+    hashes added to `sums` once it committed); None when the range is done.
 
     The checkpoint is read from the database each time (this run's summary row, or the slice's
     row), so that a batch retried after a failure starts exactly where the last committed one
@@ -274,13 +313,16 @@ def _one_batch(
 
         # The action names the target table: a lock timeout's diagnostics carry no table
         # name, and the operator needs to know which table another session holds.
-        return on_database(
+        counts = on_database(
             "target",
             f"loading {entity.name} into {table.schema}.{table.name}",
             lambda: commit_batch(
                 ctx, entity, table, staged, next(batches), key_from=after, also=advance_slice
             ),
         )
+        if sums is not None:
+            sums.add(rows)
+        return counts
     except BaseException:
         reads.settle()  # before a retry may reconnect the source
         raise

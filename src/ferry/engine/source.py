@@ -49,6 +49,9 @@ def _skip_case(entity: Entity) -> sql.Composable:
     return sql.SQL("CASE {} END").format(whens)
 
 
+# A row's 64-bit hash, `t` being the row as the entity reads it (see ferry.sync.digests).
+ROW_HASH = sql.SQL("hashtextextended(t::text, 0)")
+
 # The name of the skip rule a row meets (NULL: none), computed once per row in a lateral
 # subquery so that the values of a skipped row are never computed nor sent.
 SKIPPED_BY = sql.Identifier("ferry_skip", "rule")
@@ -220,11 +223,17 @@ class SourceReader:
         limit: int,
         last: int | None = None,
         condition: sql.Composable | None = None,
+        *,
+        hashed: bool = False,
     ) -> list[tuple[str | None, ...]]:
         """Up to `limit` rows with key in (`after`, `last`] meeting `condition`, as tuples of
-        text, in key order."""
+        text, in key order; `hashed`: each with its ROW_HASH last, computed over the row
+        (the subquery's LIMIT keeps the planner from evaluating the row's expressions twice,
+        and its order serves the outer ORDER BY without a sort)."""
         rows: list[tuple[str | None, ...]] = []
         select = select_batch(entity, after, limit, last, condition)
+        if hashed:
+            select = sql.SQL("SELECT t.*, {} FROM ({}) AS t").format(ROW_HASH, select)
         query = sql.SQL("COPY ({}) TO STDOUT").format(select)
         with self.conn.cursor() as cur, cur.copy(query) as copy:
             rows.extend(copy.rows())

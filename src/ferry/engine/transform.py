@@ -44,6 +44,7 @@ class RowShaper:
         layout = SourceLayout(entity)
         self._parents = layout.parent_offset
         self._columns = layout.column_offset
+        self._end = layout.column_offset + len(entity.columns)  # a row's hash may follow
         self._written = written_columns(entity)
         self._names = tuple(c.name for c in entity.columns)
         self._converters = tuple(
@@ -66,7 +67,7 @@ class RowShaper:
             return (key, None, SKIPPED, row[SKIP], None, None, NO_NOTES, *self._padding)
         new_id = legacy_uuid_text(self.entity.name, key)
         parents = row[self._parents : self._columns]
-        values = row[self._columns :]
+        values = row[self._columns : self._end]
         notes: list[str] = []
         if self._converters:
             values = list(values)
