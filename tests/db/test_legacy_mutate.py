@@ -395,7 +395,7 @@ def test_refusals_are_one_sentence(database_factory, legacy_template, new_databa
         mutate(conn, seed=1, scale=TEST_SCALE * 2)
 
 
-def test_the_command_prints_counts_and_refuses_a_replayed_seed(
+def test_the_command_prints_counts_refuses_a_replayed_seed_and_defaults_to_the_next(
     database_factory, legacy_template, tmp_path
 ) -> None:
     env = {
@@ -409,6 +409,8 @@ def test_the_command_prints_counts_and_refuses_a_replayed_seed(
     again = run_ferry("legacy", "mutate", "--seed", "3", cwd=tmp_path, env=env)
     assert again.exit_code == 2 and "Traceback" not in again.output
     assert again.stderr.strip().count("\n") == 0 and "already played" in again.stderr
+    following = run_ferry("legacy", "mutate", cwd=tmp_path, env=env)  # no seed: the next one
+    assert following.exit_code == 0 and "period 2 (seed 4)" in following.stdout, following.output
 
 
 def test_every_knob_of_a_period_is_documented_with_its_rate() -> None:

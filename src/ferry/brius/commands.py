@@ -59,12 +59,13 @@ def legacy_generate(
 @legacy_app.command("mutate")
 def legacy_mutate(
     seed: Annotated[
-        int,
+        int | None,
         typer.Option(
             help="Random seed of the period: the same seed on the same data gives the same"
-            " changes; a seed already played is refused."
+            " changes; a seed already played is refused (default: one more than the highest"
+            " seed played, 1 for the first period)."
         ),
-    ],
+    ] = None,
     scale: Annotated[
         float | None,
         typer.Option(

@@ -30,7 +30,9 @@ def legacy_generate(settings: Settings, *, scale: float, seed: int) -> legacy.Ge
         return report
 
 
-def legacy_mutate(settings: Settings, *, seed: int, scale: float | None) -> legacy.MutationReport:
+def legacy_mutate(
+    settings: Settings, *, seed: int | None, scale: float | None
+) -> legacy.MutationReport:
     """Play one period of the lab's life on the generated data and record it for sync."""
     with open_database(settings, "source", "mutating legacy data") as conn:
         legacy.install_schema(conn)

@@ -106,9 +106,12 @@ class _Generation:
     params: dict[str, float]
 
 
-def mutate(conn: psycopg.Connection, *, seed: int, scale: float | None = None) -> MutationReport:
-    """Play the next period of the legacy data's life with `seed`, record it, recompute the
-    ground truth; refuses a seed already played and a scale other than the generation's."""
+def mutate(
+    conn: psycopg.Connection, *, seed: int | None = None, scale: float | None = None
+) -> MutationReport:
+    """Play the next period of the legacy data's life with `seed` (None: one more than the
+    highest seed played, 1 for the first period), record it, recompute the ground truth;
+    refuses a seed already played and a scale other than the generation's."""
     clock = time.perf_counter()
     applied_at = datetime.now(UTC)
     with conn.transaction():
@@ -116,6 +119,10 @@ def mutate(conn: psycopg.Connection, *, seed: int, scale: float | None = None) -
         conn.execute(sql_text("mutation_schema.sql"))  # databases installed before it existed
         conn.execute("LOCK TABLE synthetic.period IN SHARE ROW EXCLUSIVE MODE")
         generation = _generation(conn, scale)
+        if seed is None:
+            seed = conn.execute(
+                "SELECT coalesce(max(seed), 0) + 1 FROM synthetic.period"
+            ).fetchone()[0]
         period = _next_period(conn, seed)
         marks = read_watermarks(conn)
         start = period_start(conn)
