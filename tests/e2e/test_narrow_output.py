@@ -83,6 +83,7 @@ def test_sync_table_fits_80_columns(migrated: dict[str, str], tmp_path: Path) ->
     synced = run_ferry("sync", cwd=tmp_path, env=migrated)
     assert synced.exit_code == 0, synced.output
     assert_uncut(synced, ENTITIES)
+    assert max(len(line) for line in synced.stdout.splitlines()) <= 80, synced.stdout
 
 
 def test_a_log_hears_at_once_then_one_line_per_entity_and_a_heartbeat(

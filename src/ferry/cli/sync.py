@@ -97,8 +97,9 @@ def print_table(result: RunResult) -> None:
     table = FitTable(
         Col("entity"),
         Col("status"),
-        *(Col(name, _SHORT.get(name), number=True) for name in COLUMNS),
-        Col("seconds", "s", number=True),
+        # in 80 columns the seconds go first (the run's are in the title), then retained
+        *(Col(name, _SHORT.get(name), number=True, drop=name == "retained") for name in COLUMNS),
+        Col("seconds", "s", number=True, drop=True),
         title=title,
     )
     for e in result.entities:
