@@ -84,6 +84,20 @@ def test_sync_table_fits_80_columns(migrated: dict[str, str], tmp_path: Path) ->
     assert synced.exit_code == 0, synced.output
     assert_uncut(synced, ENTITIES)
     assert max(len(line) for line in synced.stdout.splitlines()) <= 80, synced.stdout
+    # an entity's line ends once its changed rows are compared too, and counts them
+    done = {
+        m[1]: int(m[2].replace(",", ""))
+        for m in re.finditer(r" (\w+): completed, ([\d,]+) rows in ", synced.stderr)
+    }
+    changed = {}
+    for line in synced.stdout.splitlines():
+        cells = line.split()
+        if len(cells) > 4 and cells[0] in ENTITIES and cells[1] == "completed":
+            changed[cells[0]] = (int(cells[2].replace(",", "")), int(cells[4].replace(",", "")))
+    with_changes = {name: new + chg for name, (new, chg) in changed.items() if chg}
+    assert with_changes, synced.stdout
+    for name, least in with_changes.items():
+        assert done.get(name, 0) >= least, (name, synced.stderr)
 
 
 def test_a_log_hears_at_once_then_one_line_per_entity_and_a_heartbeat(

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from psycopg import sql
@@ -95,7 +95,7 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
     started = time.monotonic()
     entity = run.catalogue.entities[name]
     graph = run.graph
-    new_rows = migrate_entity(ctx, entity)
+    new_rows = migrate_entity(replace(ctx, progress=_FinishedLater(ctx.progress)), entity)
     result = SyncResult(name, status=new_rows.status)
     for counter in ("processed", "migrated", "quarantined", "skipped"):
         setattr(result, counter, getattr(new_rows, counter))
@@ -168,7 +168,31 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
             ),
         )
     result.seconds = time.monotonic() - started
+    ctx.progress.entity_finished(name, result.status)
     return result
+
+
+class _FinishedLater:
+    """The progress of a sync's new rows, but for their end: the entity is finished once its
+    changes are compared and applied too (before, its line said "completed, nothing to do"
+    while the notifications' changed chunks were compared for a minute in silence)."""
+
+    def __init__(self, inner: Progress) -> None:
+        self.inner = inner
+
+    def entity_started(self, entity: str, total: int) -> None:
+        self.inner.entity_started(entity, total)
+
+    def batch_done(
+        self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
+    ) -> None:
+        self.inner.batch_done(entity, processed, migrated, quarantined, skipped)
+
+    def entity_finished(self, entity: str, status: str) -> None:
+        pass
+
+    def message(self, text: str) -> None:
+        self.inner.message(text)
 
 
 def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
@@ -265,6 +289,7 @@ def _apply_changes(
                 with target.transaction():
                     staged = [shaper.shape(row) for row in rows]
                     applier.apply(target, staged, tally, ctx.run_id, None)
+                ctx.progress.batch_done(entity.name, len(rows), 0, 0, 0)  # rows compared
                 return int(rows[-1][0])
 
             after = guarded(ctx, entity.name, "comparing", chunk)
