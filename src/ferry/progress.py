@@ -35,3 +35,24 @@ class SilentProgress:
 
     def message(self, text: str) -> None:
         pass
+
+
+class ForwardingProgress:
+    """Passes every report on to `inner`; a subclass changes only what it must."""
+
+    def __init__(self, inner: Progress) -> None:
+        self.inner = inner
+
+    def entity_started(self, entity: str, total: int) -> None:
+        self.inner.entity_started(entity, total)
+
+    def batch_done(
+        self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
+    ) -> None:
+        self.inner.batch_done(entity, processed, migrated, quarantined, skipped)
+
+    def entity_finished(self, entity: str, status: str) -> None:
+        self.inner.entity_finished(entity, status)
+
+    def message(self, text: str) -> None:
+        self.inner.message(text)

@@ -25,7 +25,7 @@ from typing import IO, Any
 import psycopg
 
 from ferry.db.urls import redact
-from ferry.progress import Progress
+from ferry.progress import ForwardingProgress, Progress
 from ferry.state.control import BatchRecord
 
 LOG_SUFFIX = ".jsonl"
@@ -128,24 +128,16 @@ class RunLog:
                 self._file = None
 
 
-class LoggedProgress:
+class LoggedProgress(ForwardingProgress):
     """A Progress that also logs entity starts and the operator's messages."""
 
     def __init__(self, inner: Progress, log: RunLog) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.log = log
 
     def entity_started(self, entity: str, total: int) -> None:
         self.log.event("entity_started", entity=entity, total=total)
         self.inner.entity_started(entity, total)
-
-    def batch_done(
-        self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
-    ) -> None:
-        self.inner.batch_done(entity, processed, migrated, quarantined, skipped)
-
-    def entity_finished(self, entity: str, status: str) -> None:
-        self.inner.entity_finished(entity, status)
 
     def message(self, text: str) -> None:
         self.log.event("message", text=text)

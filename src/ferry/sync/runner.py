@@ -43,7 +43,7 @@ from ferry.engine.source import changed_since, latest_change_query, with_keys
 from ferry.engine.target import TargetTable, read_target_table
 from ferry.engine.transform import RowShaper
 from ferry.errors import StateError
-from ferry.progress import Progress
+from ferry.progress import ForwardingProgress, Progress
 from ferry.state import control
 from ferry.state.ledger import mappings
 from ferry.state.ledger.source_keys import HeldBack
@@ -172,27 +172,13 @@ def sync_entity(ctx: RunContext, run: SyncRun, name: str) -> SyncResult:
     return result
 
 
-class _FinishedLater:
+class _FinishedLater(ForwardingProgress):
     """The progress of a sync's new rows, but for their end: the entity is finished once its
     changes are compared and applied too (before, its line said "completed, nothing to do"
     while the notifications' changed chunks were compared for a minute in silence)."""
 
-    def __init__(self, inner: Progress) -> None:
-        self.inner = inner
-
-    def entity_started(self, entity: str, total: int) -> None:
-        self.inner.entity_started(entity, total)
-
-    def batch_done(
-        self, entity: str, processed: int, migrated: int, quarantined: int, skipped: int
-    ) -> None:
-        self.inner.batch_done(entity, processed, migrated, quarantined, skipped)
-
     def entity_finished(self, entity: str, status: str) -> None:
         pass
-
-    def message(self, text: str) -> None:
-        self.inner.message(text)
 
 
 def _gained(ctx: RunContext, entity: Entity, since_run: int) -> set[str]:
