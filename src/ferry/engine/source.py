@@ -228,8 +228,8 @@ class SourceReader:
     ) -> list[tuple[str | None, ...]]:
         """Up to `limit` rows with key in (`after`, `last`] meeting `condition`, as tuples of
         text, in key order; `hashed`: each with its ROW_HASH last, computed over the row
-        (the subquery's LIMIT keeps the planner from evaluating the row's expressions twice,
-        and its order serves the outer ORDER BY without a sort)."""
+        (the subquery's LIMIT keeps the planner from evaluating the row's expressions twice;
+        its rows come out in its order, which the migration checks key by key)."""
         rows: list[tuple[str | None, ...]] = []
         select = select_batch(entity, after, limit, last, condition)
         if hashed:
