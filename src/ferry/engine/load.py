@@ -174,13 +174,10 @@ class BatchLoader:
         """Write the staged rows' bookkeeping; in a fresh batch there are no earlier records
         to reconcile (quarantine entries to resolve, skip records to drop)."""
         params = {"run_id": run_id, "batch": batch}
-        recorded = 0  # skipped rows whose skip record already says so
-        if not fresh and counts.skipped:
-            recorded = cur.execute(q.still_skipped(self.stage, entity)).fetchone()[0]
         expected = {
             "mappings": counts.inserted + counts.merged,
             "quarantine": counts.quarantined,
-            "skipped": counts.skipped - recorded,
+            "skipped": counts.skipped,
         }
         for name, statement in q.bookkeeping(self.stage, entity).items():
             if fresh and name in ("resolve_quarantine", "unskip"):

@@ -309,18 +309,6 @@ def records_in_range() -> sql.SQL:
 COPY_SKIPPED = sql.SQL("COPY ferry.skipped (entity, legacy_id, rule, run_id, batch) FROM STDIN")
 
 
-def still_skipped(stage: sql.Identifier, entity: sql.Literal) -> sql.Composed:
-    """How many of the batch's skipped rows already have a skip record for the same rule:
-    the one written by the run that first skipped them stays as it is, untouched (a sync
-    comparing every notification at scale 0.25 rewrote, or locked, 765K identical records,
-    22.6 s)."""
-    return sql.SQL(
-        "SELECT count(*) FROM {stage} s JOIN ferry.skipped k ON k.entity = {entity}"
-        " AND k.legacy_id = s._key AND k.rule = s._reason AND {k_range}"
-        " WHERE s._status = 'skipped'"
-    ).format(stage=stage, entity=entity, k_range=in_batch_range(sql.SQL("k.legacy_id"), stage))
-
-
 def count_statuses(stage: sql.Identifier) -> sql.Composed:
     return sql.SQL("SELECT _status, count(*) FROM {} GROUP BY _status").format(stage)
 
@@ -357,14 +345,22 @@ def bookkeeping(stage: sql.Identifier, entity: sql.Literal) -> dict[str, sql.Com
             " batch = EXCLUDED.batch, last_seen = clock_timestamp(), resolved = false,"
             " resolved_at = NULL"
         ).format(**fmt),
+        # A skip record that already names the row's rule stays as the run that first skipped
+        # the row wrote it: upserted again, 765K identical records of the notifications were
+        # rewritten or locked (22.6 s) by a sync comparing every row at scale 0.25. One row
+        # comes back per skipped stage row, written now or already recorded, so the count
+        # check holds either way.
         "skipped": sql.SQL(
-            "INSERT INTO ferry.skipped (entity, legacy_id, rule, run_id, batch)"
-            " SELECT {entity}, _key, _reason, %(run_id)s, %(batch)s FROM {stage} s"
-            " WHERE _status = 'skipped' AND NOT EXISTS (SELECT 1 FROM ferry.skipped k"
+            "WITH wanted AS (SELECT s._key, s._reason, EXISTS (SELECT 1 FROM ferry.skipped k"
             "  WHERE k.entity = {entity} AND k.legacy_id = s._key AND k.rule = s._reason"
-            "  AND {k_range})"
-            " ON CONFLICT (entity, legacy_id) DO UPDATE SET rule = EXCLUDED.rule,"
-            " run_id = EXCLUDED.run_id, batch = EXCLUDED.batch, skipped_at = clock_timestamp()"
+            "  AND {k_range}) AS recorded FROM {stage} s WHERE s._status = 'skipped'),"
+            " written AS (INSERT INTO ferry.skipped (entity, legacy_id, rule, run_id, batch)"
+            "  SELECT {entity}, _key, _reason, %(run_id)s, %(batch)s FROM wanted"
+            "  WHERE NOT recorded"
+            "  ON CONFLICT (entity, legacy_id) DO UPDATE SET rule = EXCLUDED.rule,"
+            "  run_id = EXCLUDED.run_id, batch = EXCLUDED.batch, skipped_at = clock_timestamp()"
+            "  RETURNING legacy_id)"
+            " SELECT legacy_id FROM written UNION ALL SELECT _key FROM wanted WHERE recorded"
         ).format(**fmt),
         "resolve_quarantine": sql.SQL(
             "UPDATE ferry.quarantine q SET resolved = true, resolved_at = clock_timestamp()"
