@@ -15,7 +15,7 @@ key and the existence of that row; its own values live in the canonical row's me
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +35,7 @@ from ferry.engine.transform import RowShaper, written_columns
 from ferry.state.ledger import load_sql
 from ferry.state.slices import KeyRange
 from ferry.validate.checks import MAX_IDS, CheckOutcome
+from ferry.validate.digests import ContentDigests
 
 PART_ROWS = 100_000  # an entity of fewer source rows is compared in one part
 
@@ -170,7 +171,7 @@ class ContentComparer:
             "SELECT ({owner})::text, sum({value}) {rows} AND s._status = 'insert' GROUP BY 1"
         ).format(owner=owner, value=value, rows=self._compared_rows(merged=False))
 
-    def compare(self, staged: list[tuple], tally: ContentTally) -> None:
+    def compare(self, staged: Sequence[tuple], tally: ContentTally) -> None:
         with self.conn.transaction(force_rollback=True):
             cur = self.conn.cursor()
             fill_stage(cur, self.stage, self.names, staged)
@@ -274,13 +275,26 @@ def _compare_range(
         )
         return (int(rows[-1][0]) if rows else None), [shaper.shape(row) for row in rows]
 
+    def row_by_row(rows: Sequence[tuple]) -> int:
+        differing = tally.differing
+        comparer.compare(rows, tally)
+        return tally.differing - differing
+
     with ReadAhead(read) as reads:
         last, staged = reads.take(key_range.after)
+        digests = ContentDigests.start(
+            conn, entity, table, key_range, batch_size, tally, row_by_row
+        )
         while staged:
             reads.ahead(last)
-            comparer.compare(staged, tally)
+            if digests is None:
+                row_by_row(staged)
+            else:
+                digests.take(staged)
             compared(len(staged))
             last, staged = reads.take(last)
+        if digests is not None:
+            digests.finish()
     return tally
 
 
