@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from ferry.brius import target as brius_target
+from ferry.brius.catalogue import CATALOGUE
 from ferry.errors import ExitCode
 from tests.cli.runner import run_ferry
 from tests.e2e.helpers import (
@@ -56,11 +57,19 @@ def failed_checks(document) -> dict[tuple[str, str], list[int]]:
 
 
 def test_validate_final_verifies_every_migrated_row(tmp_path: Path, migrated_world) -> None:
+    """...and an entity ferry wrote one for one (no money, no deduplication) is settled by
+    chunk digests in full: the target's print of every lab column type equals the print of
+    the expression that wrote it."""
     result, document = validation(tmp_path, migrated_world)
     assert result.exit_code == 0, result.output
     for entity in document["entities"]:
         assert entity["status"] == "passed", entity
         assert entity["verified"] == entity["migrated"] > 0, entity
+        declared = CATALOGUE.entities[entity["entity"]]
+        if not declared.money_columns and declared.dedup_key is None:
+            (content,) = (c for c in entity["checks"] if c["check"] == "content")
+            settled = f"({content['checked']:,} settled by chunk digests)"
+            assert settled in content["detail"], (entity["entity"], content["detail"])
 
 
 TAMPERING = {

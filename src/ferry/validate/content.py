@@ -46,6 +46,8 @@ class ContentTally:
     compared: int = 0
     differing: int = 0
     not_compared: int = 0
+    by_digest: int = 0  # compared rows whose chunk was settled by digests (ferry.validate.digests)
+    false_alarms: int = 0  # chunks whose digests differed though none of their rows did
     ids: list[int] = field(default_factory=list)
     columns: Counter[str] = field(default_factory=Counter)  # differing rows per target column
     expected_money: dict[str, dict[str | None, Decimal]] = field(default_factory=dict)
@@ -57,6 +59,8 @@ class ContentTally:
         self.compared += other.compared
         self.differing += other.differing
         self.not_compared += other.not_compared
+        self.by_digest += other.by_digest
+        self.false_alarms += other.false_alarms
         self.ids.extend(other.ids[: MAX_IDS - len(self.ids)])
         self.columns.update(other.columns)
         for mine, theirs in (
@@ -234,6 +238,8 @@ def verify_content(
         f"{tally.compared - tally.differing:,} of {tally.compared:,} migrated rows equal their "
         "re-transformed source"
     )
+    if tally.by_digest:
+        detail += f" ({tally.by_digest:,} settled by chunk digests)"
     if tally.columns:
         named = ", ".join(f"{name} ({count:,})" for name, count in tally.columns.most_common())
         detail += f"; differing in {named}"
@@ -245,9 +251,8 @@ def verify_content(
         )
     if tally.not_compared:
         detail += f"; {tally.not_compared:,} rows adopted from earlier tools not compared"
-    content = CheckOutcome(
-        "content", tally.compared, tally.differing, detail, tally.ids, {"read": tally.read}
-    )
+    numbers = {"read": tally.read, "by_digest": tally.by_digest, "false_alarms": tally.false_alarms}
+    content = CheckOutcome("content", tally.compared, tally.differing, detail, tally.ids, numbers)
     return content, [_money_outcome(entity, column, tally) for column in entity.money_columns]
 
 
@@ -282,9 +287,7 @@ def _compare_range(
 
     with ReadAhead(read) as reads:
         last, staged = reads.take(key_range.after)
-        digests = ContentDigests.start(
-            conn, entity, table, key_range, batch_size, tally, row_by_row
-        )
+        digests = ContentDigests.start(comparer, key_range, batch_size, tally, row_by_row)
         while staged:
             reads.ahead(last)
             if digests is None:
