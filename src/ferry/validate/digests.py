@@ -4,16 +4,16 @@ Comparing every re-derived row with its target row (a join through its mapping t
 row by primary key, then one comparison per column) cost about 14 µs a row of the
 notifications, more when the table was not in memory. Here, per chunk of keys
 (`key / width`, as the sync's digests), the target sums a 64-bit hash of each migrated row's
-print (`column::text`, in a JSON array) in one pass joining the range's mappings with the table
-(about 4 µs a row), and the same hash is summed over the staged re-derived rows, printed from
-the very expressions the load inserts (`load_sql.expected_row`: casts and parents' mappings).
-Text equality proves value equality (each type's output is injective). Equal counts and sums
-settle a chunk; a chunk that differs is compared row by row (`ContentComparer`), which names
-the rows and columns.
+values (`row_hash`) in one pass joining the range's mappings with the table, and the same hash
+is summed over the staged re-derived rows, from the very expressions the load inserts
+(`load_sql.expected_row`: casts and parents' mappings). Equal counts and sums settle a chunk;
+a chunk that differs is compared row by row (`ContentComparer`), which names the rows and
+columns.
 
 Only entities whose rows ferry wrote one for one take this path: no money columns (their sums
 per owner come from the row-by-row comparison), no deduplication, no rows adopted from earlier
-tools. Rows quarantined by the load are left out on both sides (they have no mapping).
+tools, and a hash function for every column's type. Rows quarantined by the load are left out
+on both sides (they have no mapping).
 """
 
 from __future__ import annotations
@@ -46,13 +46,23 @@ RowByRow = Callable[[StageRows], int]
 
 
 def row_hash(columns: Sequence[sql.Composable]) -> sql.Composed:
-    """The signed 64-bit hash of a row's print: the first 8 bytes of the md5 of its values'
-    text as a JSON array (VARIADIC: any number of columns)."""
-    printed = sql.SQL(", ").join(sql.SQL("({})::text").format(c) for c in columns)
-    return sql.SQL(
-        "('x' || left(md5(json_build_array(VARIADIC ARRAY[{}]::text[])::text), 16))"
-        "::bit(64)::bigint"
-    ).format(printed)
+    """A signed 64-bit hash of a row's values, each by its type's own hash function (equal
+    values hash equal: the row-by-row comparison's `IS DISTINCT FROM` and this agree). It
+    prints nothing: hashing the text of the notifications' rows cost 2.9 µs a row (the md5 of
+    them as a JSON array 5 µs), this 0.9 µs."""
+    return sql.SQL("hash_record_extended(ROW({}), 0)").format(sql.SQL(", ").join(columns))
+
+
+def _hashable(conn: psycopg.Connection, table: TargetTable, columns: Sequence[str]) -> bool:
+    """Every column's type has a hash function (json, xml or point have none), asked of a
+    row of typed NULLs; PostgreSQL before 14 has no `hash_record_extended` at all."""
+    nulls = [table.cast(c, sql.NULL) for c in columns]
+    try:
+        with conn.transaction():
+            conn.execute(sql.SQL("SELECT {}").format(row_hash(nulls)))
+    except psycopg.errors.UndefinedFunction:
+        return False
+    return True
 
 
 class ContentDigests:
@@ -104,7 +114,7 @@ class ContentDigests:
             ).format(mappings=MAPPINGS, range=_in_range(key_range)),
             (entity.name,),
         ).fetchone()
-        if not owned or adopted:
+        if not owned or adopted or not _hashable(comparer.conn, comparer.table, _columns(entity)):
             return None
         width = min(MAX_WIDTH, max(1, (high - low + 1) * batch_size // owned))
         return cls(comparer, key_range, width, batch_size, tally, compare)
@@ -150,16 +160,16 @@ class ContentDigests:
 
     def _expected_sums(self, staged: StageRows) -> Sums:
         """Per chunk, how many of the batch's re-derived rows the target should hold and the
-        sum of their prints' hashes, from the stage and the very expressions the load
+        sum of their hashes, from the stage and the very expressions the load
         inserts."""
         comparer = self.comparer
         refused = [row[0] for row in staged if row[0] in self.quarantined]
         query = sql.SQL(
-            "SELECT s._key / {width}, count(*), sum({printed}) FROM {stage} s {joins}"
+            "SELECT s._key / {width}, count(*), sum({hashed}) FROM {stage} s {joins}"
             " WHERE s._status = {insert} AND s._key <> ALL(%s) GROUP BY 1"
         ).format(
             width=sql.Literal(self.width),
-            printed=row_hash(comparer.expected.values),
+            hashed=row_hash(comparer.expected.values),
             stage=comparer.stage,
             joins=comparer.expected.joins,
             insert=sql.Literal(INSERT),
@@ -169,6 +179,12 @@ class ContentDigests:
             fill_stage(cur, comparer.stage, comparer.names, staged)
             found = cur.execute(query, (refused,)).fetchall()
         return {chunk: (rows, int(total)) for chunk, rows, total in found}
+
+
+def _columns(entity: Entity) -> list[str]:
+    """The target columns a row's digest covers, in the order of `load_sql.expected_row`."""
+    written = [c.name for c in written_columns(entity)]
+    return [entity.target_key, *(p.column for p in entity.parents), *written]
 
 
 def _in_range(key_range: KeyRange) -> sql.Composable:
@@ -183,16 +199,14 @@ def _in_range(key_range: KeyRange) -> sql.Composable:
 def _target_sums(
     conn: psycopg.Connection, entity: Entity, table: TargetTable, key_range: KeyRange, width: int
 ) -> Sums:
-    """Per chunk, how many rows ferry wrote in the range and the sum of their prints' hashes."""
-    columns = [entity.target_key, *(p.column for p in entity.parents)]
-    columns += [c.name for c in written_columns(entity)]
+    """Per chunk, how many rows ferry wrote in the range and the sum of their hashes."""
     query = sql.SQL(
-        "SELECT own.legacy_id / {width}, count(*), sum({printed})"
+        "SELECT own.legacy_id / {width}, count(*), sum({hashed})"
         " FROM {mappings} own JOIN {table} t ON t.{key} = own.new_id"
         " WHERE own.entity = %s AND own.origin = 'ferry' AND {range} GROUP BY 1"
     ).format(
         width=sql.Literal(width),
-        printed=row_hash([sql.SQL("t.{}").format(sql.Identifier(c)) for c in columns]),
+        hashed=row_hash([sql.SQL("t.{}").format(sql.Identifier(c)) for c in _columns(entity)]),
         mappings=MAPPINGS,
         table=table.identifier,
         key=sql.Identifier(entity.target_key),

@@ -4,9 +4,10 @@ The content check compares rows that are migrated, and leaves the skipped ones o
 1.0 the notifications skip about 3M rows, which it read, shaped and shipped to the target only
 to find them unmapped (60% of its rows, for nothing to compare). What it found among them (a
 migrated row that a rule now skips) is found here, with the other way round (a skip record
-whose row no rule skips any more). Both sides give, per chunk of keys, the count and md5 of
-their (key, rule) pairs, computed where the rows are; only the chunks whose digests differ
-are listed and compared pair by pair.
+whose row no rule skips any more). Both sides give, per chunk of keys, the count of their
+(key, rule) pairs and the sum of the pairs' 64-bit hashes, computed where the rows are (a sum
+needs no sort: the md5 of the ordered pairs cost the notifications about 1 µs a pair on each
+side); only the chunks whose digests differ are listed and compared pair by pair.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ CHUNK_KEYS = 10_000  # about this many source keys a chunk
 
 def _digests(conn: psycopg.Connection, pairs: sql.Composable, width: int) -> dict:
     query = sql.SQL(
-        "SELECT k / {w}, count(*), md5(string_agg(k || ':' || rule, ',' ORDER BY k))"
+        "SELECT k / {w}, count(*), sum(hashtextextended(k || ':' || rule, 0))::text"
         " FROM ({pairs}) AS t(k, rule) GROUP BY 1"
     ).format(w=sql.Literal(width), pairs=pairs)  # no parameters: fragments may hold a %
     return {chunk: (n, digest) for chunk, n, digest in conn.execute(query)}
