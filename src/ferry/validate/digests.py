@@ -28,7 +28,8 @@ from ferry.catalog.spec import Entity
 from ferry.engine.load import fill_stage
 from ferry.engine.target import TargetTable
 from ferry.engine.transform import INSERT, written_columns
-from ferry.state.ledger.load_sql import MAPPINGS
+from ferry.state.ledger import content_digests
+from ferry.state.ledger.content_digests import Sums
 from ferry.state.slices import KeyRange
 from ferry.sync.digests import MAX_WIDTH, chunk_of
 
@@ -37,9 +38,7 @@ if TYPE_CHECKING:
 
 FALSE_ALARMS = 3  # chunks that differed without a difference before a range stops digesting
 MAX_CHUNK_BATCHES = 4  # a chunk holding more rows than this many batches is compared row by row
-JOIN_MEMORY = "256MB"  # one hash join of the range's mappings with the table (not per row)
 
-Sums = dict[int, tuple[int, int]]  # chunk -> (rows, sum of row hashes)
 StageRows = Sequence[tuple[Any, ...]]
 # compares stage rows one by one into the tally, returning how many of them differ
 RowByRow = Callable[[StageRows], int]
@@ -84,8 +83,11 @@ class ContentDigests:
         self.tally = tally
         self.compare = compare
         conn, entity = comparer.conn, comparer.entity
-        self.actual = _target_sums(conn, entity, comparer.table, key_range, width)
-        self.quarantined = _quarantined(conn, entity.name, key_range)
+        hashed = row_hash([sql.SQL("t.{}").format(sql.Identifier(c)) for c in _columns(entity)])
+        self.actual = content_digests.target_sums(
+            conn, entity, comparer.table, key_range, width, hashed
+        )
+        self.quarantined = content_digests.refused(conn, entity.name, key_range)
         self._expected: Sums = {}
         self._chunk: int | None = None
         self._rows: list[tuple[Any, ...]] = []
@@ -106,14 +108,7 @@ class ContentDigests:
         entity = comparer.entity
         if entity.money_columns or entity.dedup_key is not None:
             return None
-        owned, adopted, low, high = comparer.conn.execute(
-            sql.SQL(
-                "SELECT count(*) FILTER (WHERE origin = 'ferry'),"
-                " count(*) FILTER (WHERE origin <> 'ferry'), min(legacy_id), max(legacy_id)"
-                " FROM {mappings} own WHERE own.entity = %s AND {range}"
-            ).format(mappings=MAPPINGS, range=_in_range(key_range)),
-            (entity.name,),
-        ).fetchone()
+        owned, adopted, low, high = content_digests.mapped(comparer.conn, entity.name, key_range)
         if not owned or adopted or not _hashable(comparer.conn, comparer.table, _columns(entity)):
             return None
         width = min(MAX_WIDTH, max(1, (high - low + 1) * batch_size // owned))
@@ -185,46 +180,3 @@ def _columns(entity: Entity) -> list[str]:
     """The target columns a row's digest covers, in the order of `load_sql.expected_row`."""
     written = [c.name for c in written_columns(entity)]
     return [entity.target_key, *(p.column for p in entity.parents), *written]
-
-
-def _in_range(key_range: KeyRange) -> sql.Composable:
-    bounds = [sql.SQL("true")]
-    if key_range.after is not None:
-        bounds.append(sql.SQL("own.legacy_id > {}").format(sql.Literal(key_range.after)))
-    if key_range.last is not None:
-        bounds.append(sql.SQL("own.legacy_id <= {}").format(sql.Literal(key_range.last)))
-    return sql.SQL(" AND ").join(bounds)
-
-
-def _target_sums(
-    conn: psycopg.Connection, entity: Entity, table: TargetTable, key_range: KeyRange, width: int
-) -> Sums:
-    """Per chunk, how many rows ferry wrote in the range and the sum of their hashes."""
-    query = sql.SQL(
-        "SELECT own.legacy_id / {width}, count(*), sum({hashed})"
-        " FROM {mappings} own JOIN {table} t ON t.{key} = own.new_id"
-        " WHERE own.entity = %s AND own.origin = 'ferry' AND {range} GROUP BY 1"
-    ).format(
-        width=sql.Literal(width),
-        hashed=row_hash([sql.SQL("t.{}").format(sql.Identifier(c)) for c in _columns(entity)]),
-        mappings=MAPPINGS,
-        table=table.identifier,
-        key=sql.Identifier(entity.target_key),
-        range=_in_range(key_range),
-    )
-    with conn.transaction(force_rollback=True):
-        conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(sql.Literal(JOIN_MEMORY)))
-        found = conn.execute(query, (entity.name,)).fetchall()
-    return {chunk: (rows, int(total)) for chunk, rows, total in found}
-
-
-def _quarantined(conn: psycopg.Connection, entity: str, key_range: KeyRange) -> set[int]:
-    """Keys of the range in open quarantine: the load refused them, the target has none."""
-    rows = conn.execute(
-        sql.SQL(
-            "SELECT own.legacy_id FROM ferry.quarantine own"
-            " WHERE own.entity = %s AND NOT own.resolved AND {}"
-        ).format(_in_range(key_range)),
-        (entity,),
-    ).fetchall()
-    return {key for (key,) in rows}
