@@ -91,8 +91,7 @@ class ContentDigests:
         self._expected: Sums = {}
         self._chunk: int | None = None
         self._rows: list[tuple[Any, ...]] = []
-        self.false_alarms = 0
-        self.settled = 0
+        self.settled = 0  # chunks settled by digests (false alarms are the tally's)
         self.on = True
 
     @classmethod
@@ -149,14 +148,12 @@ class ContentDigests:
             return
         if self.compare(rows) == 0 and self.on:
             self.tally.false_alarms += 1
-            self.false_alarms += 1
-            if self.false_alarms >= FALSE_ALARMS and self.false_alarms > self.settled:
-                self.on = False
+            alarms = self.tally.false_alarms
+            self.on = alarms < FALSE_ALARMS or alarms <= self.settled
 
     def _expected_sums(self, staged: StageRows) -> Sums:
         """Per chunk, how many of the batch's re-derived rows the target should hold and the
-        sum of their hashes, from the stage and the very expressions the load
-        inserts."""
+        sum of their hashes, from the stage and the very expressions the load inserts."""
         comparer = self.comparer
         refused = [row[0] for row in staged if row[0] in self.quarantined]
         query = sql.SQL(
