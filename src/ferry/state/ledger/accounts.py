@@ -29,30 +29,32 @@ class Accounts:
 def accounts(conn: psycopg.Connection, entities: list[str] | None = None) -> dict[str, Accounts]:
     """The terms of the named entities (every entity with a record when None); an entity
     without any record has none here (all its terms are 0)."""
-    retained = conn.execute("SELECT to_regclass('ferry.retained') IS NOT NULL").fetchone()[0]
     chosen = sql.SQL("entity = ANY(%(e)s)") if entities is not None else sql.SQL("true")
     query = sql.SQL(
-        "WITH mapped AS (SELECT entity, count(*) FILTER (WHERE NOT retained) AS migrated,"
-        "  count(*) FILTER (WHERE retained) AS retained"
-        "  FROM (SELECT entity, {retained} AS retained FROM ferry.migration_mappings m"
-        "   WHERE {chosen}) m GROUP BY 1),"
+        "WITH mapped AS (SELECT entity, count(*) AS mapped FROM ferry.migration_mappings"
+        "  WHERE {chosen} GROUP BY 1),"
+        " kept AS ({kept}),"
         " held AS (SELECT entity, count(*) AS quarantined FROM ferry.quarantine"
         "  WHERE NOT resolved AND {chosen} GROUP BY 1),"
         " skips AS (SELECT entity, count(*) AS skipped FROM ferry.skipped"
         "  WHERE {chosen} GROUP BY 1)"
-        " SELECT entity, coalesce(migrated, 0), coalesce(quarantined, 0),"
+        " SELECT entity, coalesce(mapped, 0) - coalesce(retained, 0), coalesce(quarantined, 0),"
         " coalesce(skipped, 0), coalesce(retained, 0)"
-        " FROM mapped FULL JOIN held USING (entity) FULL JOIN skips USING (entity)"
-    ).format(retained=_retained(retained), chosen=chosen)
+        " FROM mapped LEFT JOIN kept USING (entity) FULL JOIN held USING (entity)"
+        " FULL JOIN skips USING (entity)"
+    ).format(kept=_kept(conn, entities is not None), chosen=chosen)
     rows = conn.execute(query, {"e": entities}).fetchall()
     return {name: Accounts(*terms) for name, *terms in rows}
 
 
-def _retained(table_exists: bool) -> sql.SQL:
-    """Whether mapping `m` is of a retained row (ferry.retained exists since migration 0007)."""
-    if not table_exists:
-        return sql.SQL("false")
+def _kept(conn: psycopg.Connection, chosen: bool) -> sql.Composable:
+    """Per entity (of those named, when `chosen`), how many of its mappings are of retained
+    rows (ferry.retained exists since migration 0007). Counted from the retained side: asked
+    of every mapping, the same question cost the notifications' accounting 3.9 s at scale 1.0
+    with none retained."""
+    if not conn.execute("SELECT to_regclass('ferry.retained') IS NOT NULL").fetchone()[0]:
+        return sql.SQL("SELECT NULL::text AS entity, 0::bigint AS retained WHERE false")
     return sql.SQL(
-        "EXISTS (SELECT 1 FROM ferry.retained r"
-        " WHERE r.entity = m.entity AND r.legacy_id = m.legacy_id)"
-    )
+        "SELECT r.entity, count(*) AS retained FROM ferry.retained r"
+        " JOIN ferry.migration_mappings m USING (entity, legacy_id) WHERE {chosen} GROUP BY 1"
+    ).format(chosen=sql.SQL("r.entity = ANY(%(e)s)" if chosen else "true"))
