@@ -148,30 +148,14 @@ def run_validate(
     conn = session.target()
     if current_version(conn):
         mappings.analyze(conn)
-    names = [name for phase in phases for name in phase]
     return run_plan(
         session,
         "validate",
         target,
-        [largest_first(conn, catalogue, names)],
+        [[name for phase in phases for name in phase]],
         work=lambda ctx, name: validate_entity(ctx, catalogue, name),
         blockers=lambda name: set(),
         parameters=lambda name: {},
         options=options,
         progress=progress,
     )
-
-
-def largest_first(conn: psycopg.Connection, catalogue: Catalogue, names: list[str]) -> list[str]:
-    """The entities by the planner's estimate of their target table's rows, largest first:
-    the workers take them in this order, so the longest check does not start last (at scale
-    1.0 the notifications' started 15 s into validate final and ended it alone)."""
-    tables = [catalogue.entities[name].target for name in names]
-    estimates = dict(
-        conn.execute(
-            "SELECT t.name, coalesce(c.reltuples, 0) FROM unnest(%s::text[]) AS t(name)"
-            " LEFT JOIN pg_class c ON c.oid = to_regclass(t.name)",
-            (tables,),
-        ).fetchall()
-    )
-    return sorted(names, key=lambda name: -estimates[catalogue.entities[name].target])
