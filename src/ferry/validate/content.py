@@ -4,7 +4,9 @@ Chunk by chunk (the same keyset batches as migration), the source rows are re-re
 run's snapshot, re-transformed by the entity's own declarations, and shipped into a temporary
 table of the target. There one set-based query compares each expected row, foreign keys
 resolved through the mappings exactly as the load did, with the target row its mapping points
-at; only the keys of differing rows come back. Memory stays one chunk whatever the table size.
+at; only the keys of differing rows come back. Where ferry wrote the rows one for one, a chunk
+is first settled by a hash sum on each side (`ferry.validate.digests`), and only chunks whose
+sums differ are compared row by row. Memory stays one chunk whatever the table size.
 Rows a skip rule skips are not read: the accounting checks them (`ferry.validate.skips`).
 
 Rows adopted from earlier tools are not compared (their content is that tool's transform) and
