@@ -58,8 +58,8 @@ def failed_checks(document) -> dict[tuple[str, str], list[int]]:
 
 def test_validate_final_verifies_every_migrated_row(tmp_path: Path, migrated_world) -> None:
     """...and an entity ferry wrote one for one (no money, no deduplication) is settled by
-    chunk digests in full: the target's print of every lab column type equals the print of
-    the expression that wrote it."""
+    chunk digests in full: for every lab column type, the hash of the target's value equals
+    the hash of the expression that wrote it."""
     result, document = validation(tmp_path, migrated_world)
     assert result.exit_code == 0, result.output
     for entity in document["entities"]:

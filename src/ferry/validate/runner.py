@@ -48,11 +48,11 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
         ctx.progress.batch_done(name, skipped, 0, 0, skipped)
         rows = outcomes[0].numbers["source"]
         if rows < PART_ROWS:
-            outcomes += ledger_checks(target, catalogue, entity)
+            outcomes += _ledger_checks(target, catalogue, entity)
             content, money = verify_content(ctx, entity, table, rows)
         else:  # the content check is ferry's work, the ledger's checks the target's: overlap
             with ThreadPoolExecutor(1, thread_name_prefix="ferry-checks") as pool:
-                ledger = pool.submit(ledger_checks_aside, ctx, catalogue, entity)
+                ledger = pool.submit(_ledger_checks_aside, ctx, catalogue, entity)
                 content, money = verify_content(ctx, entity, table, rows)
                 outcomes += ledger.result()
         outcomes += [content, *money, *checks.declared(target, entity)]
@@ -75,20 +75,20 @@ def validate_entity(ctx: RunContext, catalogue: Catalogue, name: str) -> EntityR
     return result
 
 
-def ledger_checks(
+def _ledger_checks(
     target: psycopg.Connection, catalogue: Catalogue, entity: Entity
 ) -> list[CheckOutcome]:
     """The keys and integrity checks: the ledger against the target's rows."""
     return [checks.keys(target, catalogue, entity), checks.integrity(target, catalogue, entity)]
 
 
-def ledger_checks_aside(
+def _ledger_checks_aside(
     ctx: RunContext, catalogue: Catalogue, entity: Entity
 ) -> list[CheckOutcome]:
-    """`ledger_checks` on a target connection of their own, beside a large entity's content
+    """`_ledger_checks` on a target connection of their own, beside a large entity's content
     check (the notifications' took 5 s at scale 1.0, all in the target)."""
     with ctx.session.worker(ctx.run_id, None) as session:
-        return ledger_checks(session.target(), catalogue, entity)
+        return _ledger_checks(session.target(), catalogue, entity)
 
 
 def _record(ctx: RunContext, name: str, result: EntityResult, started_at: datetime) -> None:

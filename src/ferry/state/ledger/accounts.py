@@ -47,8 +47,8 @@ def accounts(conn: psycopg.Connection, entities: list[str] | None = None) -> dic
     return {name: Accounts(*terms) for name, *terms in rows}
 
 
-def _kept(conn: psycopg.Connection, chosen: bool) -> sql.Composable:
-    """Per entity (of those named, when `chosen`), how many of its mappings are of retained
+def _kept(conn: psycopg.Connection, named: bool) -> sql.Composable:
+    """Per entity (of those named, when `named`), how many of its mappings are of retained
     rows (ferry.retained exists since migration 0007). Counted from the retained side: asked
     of every mapping, the same question cost the notifications' accounting 3.9 s at scale 1.0
     with none retained."""
@@ -57,4 +57,4 @@ def _kept(conn: psycopg.Connection, chosen: bool) -> sql.Composable:
     return sql.SQL(
         "SELECT r.entity, count(*) AS retained FROM ferry.retained r"
         " JOIN ferry.migration_mappings m USING (entity, legacy_id) WHERE {chosen} GROUP BY 1"
-    ).format(chosen=sql.SQL("r.entity = ANY(%(e)s)" if chosen else "true"))
+    ).format(chosen=sql.SQL("r.entity = ANY(%(e)s)" if named else "true"))
